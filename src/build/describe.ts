@@ -1,0 +1,52 @@
+import type { BuildRecord, JsonObject } from "../registry/records.js";
+import type { Registry } from "../registry/registry.js";
+import { type BenchmarkHeadline, headlineOf } from "./history.js";
+
+/** Everything `show` prints about one build. */
+export interface BuildDetails {
+  build_id: string;
+  name: string | null;
+  notes: string | null;
+  created_at: string;
+  source: string;
+  model_hash: string;
+  target: string;
+  quantization: string;
+  config: JsonObject;
+  toolchain: JsonObject;
+  artifact: { hash: string; size_bytes: number; location: string };
+  summary: JsonObject;
+  accuracy: JsonObject | null;
+  tags: string[];
+  latest_benchmark: BenchmarkHeadline | null;
+  benchmark_count: number;
+}
+
+export async function describeBuild(registry: Registry, build: BuildRecord): Promise<BuildDetails> {
+  const [tags, benchmarks] = await Promise.all([
+    registry.tags.forBuild(build.buildId),
+    registry.benchmarks.forBuild(build.buildId),
+  ]);
+  return {
+    build_id: build.buildId,
+    name: build.name,
+    notes: build.notes,
+    created_at: build.createdAt,
+    source: build.sourceLabel,
+    model_hash: build.sourceHash,
+    target: build.target,
+    quantization: build.quantization,
+    config: build.config,
+    toolchain: build.toolchain,
+    artifact: {
+      hash: build.artifactHash,
+      size_bytes: build.artifactSize,
+      location: build.artifactLocation,
+    },
+    summary: build.summary,
+    accuracy: build.accuracy,
+    tags,
+    latest_benchmark: headlineOf(benchmarks[0]?.summary),
+    benchmark_count: benchmarks.length,
+  };
+}

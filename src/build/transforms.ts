@@ -1,0 +1,58 @@
+import { UsageError } from "../errors.js";
+import type { JsonObject } from "../registry/records.js";
+import type { BuildConfig } from "./identity.js";
+
+export interface TransformInput {
+  /** The source model, with any external data inlined. */
+  model: Uint8Array;
+  config: BuildConfig;
+}
+
+export interface TransformOutput {
+  model: Uint8Array;
+  /** What the transform did, for people (counts, clamped values, skipped ops). */
+  report: JsonObject;
+}
+
+export interface Transform {
+  /** Bumped whenever the transform's output bytes change; part of the build's toolchain. */
+  version: string;
+  apply(input: TransformInput): Promise<TransformOutput>;
+}
+
+/** Transforms by the `--quantize` or `--optimize` value that selects them. */
+const transforms = new Map<string, Transform>();
+
+export function registerTransform(name: string, transform: Transform): void {
+  transforms.set(name, transform);
+}
+
+/** The transforms a config asks for, in the order they run: optimise first, then quantize. */
+export function transformsFor(config: BuildConfig): Array<[string, Transform]> {
+  const names: string[] = [];
+  if (config.optimize !== "none") names.push(`optimize:${config.optimize}`);
+  if (config.quantize !== "fp32") names.push(`quantize:${config.quantize}`);
+  return names.map((name) => {
+    const transform = transforms.get(name);
+    if (!transform) {
+      throw new UsageError("TRANSFORM_UNAVAILABLE", `This mlbuild has no transform '${name}'`, {
+        hint: "Build without it, or upgrade mlbuild.",
+      });
+    }
+    return [name, transform];
+  });
+}
+
+export async function applyTransforms(
+  model: Uint8Array,
+  config: BuildConfig,
+): Promise<{ model: Uint8Array; reports: JsonObject }> {
+  let current = model;
+  const reports: JsonObject = {};
+  for (const [name, transform] of transformsFor(config)) {
+    const output = await transform.apply({ model: current, config });
+    current = output.model;
+    reports[name] = output.report;
+  }
+  return { model: current, reports };
+}

@@ -1,0 +1,41 @@
+import type { Command } from "commander";
+import type { Check } from "../../doctor/checks.js";
+import { ExitCode } from "../../errors.js";
+import { action } from "../context.js";
+import type { Output } from "../output.js";
+
+function renderChecks(output: Output, checks: Check[]): string {
+  const { colors } = output;
+  const mark = { ok: colors.green("ok  "), warn: colors.yellow("warn"), fail: colors.red("FAIL") };
+  return checks.map((check) => `${mark[check.status]}  ${check.name}: ${check.detail}`).join("\n");
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("check the environment: runtimes, registry health, targets")
+    .action(
+      action(async (context) => {
+        const doctor = await import("../../doctor/checks.js");
+        const checks: Check[] = [doctor.checkNode(), ...(await doctor.checkRuntimes())];
+        try {
+          const workspace = await context.workspace();
+          checks.push(...(await doctor.checkRegistry(workspace.registry, workspace.store)));
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          checks.push({
+            name: "registry",
+            status: "warn",
+            detail: `${message} (run \`mlbuild init\`)`,
+          });
+        }
+        checks.push(...doctor.checkTargets());
+
+        const failed = checks.some((check) => check.status === "fail");
+        context.output.result({ healthy: !failed, checks }, () =>
+          renderChecks(context.output, checks),
+        );
+        return failed ? ExitCode.internal : ExitCode.ok;
+      }),
+    );
+}

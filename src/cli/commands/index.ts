@@ -1,0 +1,24 @@
+import type { Command } from "commander";
+import { registerBuild } from "./build.js";
+import { registerDiff } from "./diff.js";
+import { registerDoctor } from "./doctor.js";
+import { registerInit } from "./init.js";
+import { registerInspect } from "./inspect.js";
+import { registerLog } from "./log.js";
+import { registerShow } from "./show.js";
+import { registerTag } from "./tag.js";
+
+/**
+ * Every subcommand, in help order. Each file registers one verb and keeps its imports light:
+ * heavy modules (runtimes, protobuf) are imported inside the action that needs them.
+ */
+export const commands: Array<(program: Command) => void> = [
+  registerInit,
+  registerDoctor,
+  registerBuild,
+  registerInspect,
+  registerLog,
+  registerShow,
+  registerDiff,
+  registerTag,
+];
