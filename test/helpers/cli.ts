@@ -48,7 +48,9 @@ export function parseJson<T = unknown>(result: CliResult): T {
   try {
     return JSON.parse(result.stdout) as T;
   } catch {
-    throw new Error(`stdout is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`);
+    throw new Error(
+      `stdout is not one JSON document:\n${result.stdout}\nstderr:\n${result.stderr}`,
+    );
   }
 }
 
