@@ -2,6 +2,7 @@ import { BenchmarkTable } from "./benchmarks.js";
 import { BuildTable, resolveBuildId, unknownReference } from "./builds.js";
 import type { Database, Queryable } from "./database.js";
 import type { BuildRecord } from "./records.js";
+import { ExperimentTable, RunTable } from "./runs.js";
 import { TagTable } from "./tags.js";
 
 /**
@@ -13,6 +14,8 @@ export interface Registry {
   readonly builds: BuildTable;
   readonly tags: TagTable;
   readonly benchmarks: BenchmarkTable;
+  readonly experiments: ExperimentTable;
+  readonly runs: RunTable;
   /** A tag, a full build ID, or a unique prefix of 4+ hex characters. */
   resolve(reference: string): Promise<BuildRecord>;
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
@@ -23,11 +26,15 @@ export class SqlRegistry implements Registry {
   readonly builds: BuildTable;
   readonly tags: TagTable;
   readonly benchmarks: BenchmarkTable;
+  readonly experiments: ExperimentTable;
+  readonly runs: RunTable;
 
   constructor(readonly db: Database) {
     this.builds = new BuildTable(db);
     this.tags = new TagTable(db);
     this.benchmarks = new BenchmarkTable(db);
+    this.experiments = new ExperimentTable(db);
+    this.runs = new RunTable(db);
   }
 
   async resolve(reference: string): Promise<BuildRecord> {
