@@ -207,9 +207,16 @@ export class RunTable {
     return result.changes > 0;
   }
 
-  /** Stores the param unless the run has it; returns the value now stored for the key. */
-  async setParam(runId: string, param: ParamRecord, db: Queryable = this.db): Promise<string> {
-    await db.run(
+  /**
+   * Stores the param unless the run has this key already; returns the value stored for the key
+   * afterwards and whether this call stored it.
+   */
+  async setParam(
+    runId: string,
+    param: ParamRecord,
+    db: Queryable = this.db,
+  ): Promise<{ value: string; inserted: boolean }> {
+    const result = await db.run(
       "INSERT INTO run_params (run_id, key, value) VALUES (?, ?, ?) " +
         "ON CONFLICT (run_id, key) DO NOTHING",
       [runId, param.key, param.value],
@@ -218,7 +225,7 @@ export class RunTable {
       "SELECT value FROM run_params WHERE run_id = ? AND key = ?",
       [runId, param.key],
     );
-    return row?.value ?? param.value;
+    return { value: row?.value ?? param.value, inserted: result.changes > 0 };
   }
 
   async params(runId: string, db: Queryable = this.db): Promise<ParamRecord[]> {

@@ -2,9 +2,11 @@ import type { Command } from "commander";
 import { registerBuild } from "./build.js";
 import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
+import { registerExperiment } from "./experiment.js";
 import { registerInit } from "./init.js";
 import { registerInspect } from "./inspect.js";
 import { registerLog } from "./log.js";
+import { registerRun } from "./run.js";
 import { registerShow } from "./show.js";
 import { registerTag } from "./tag.js";
 
@@ -21,4 +23,6 @@ export const commands: Array<(program: Command) => void> = [
   registerShow,
   registerDiff,
   registerTag,
+  registerExperiment,
+  registerRun,
 ];
