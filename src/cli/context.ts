@@ -8,6 +8,7 @@ export interface GlobalOptions {
   verbose?: boolean;
   color?: boolean;
   registry?: string;
+  registryUrl?: string;
 }
 
 /** What every command's action gets: where to write, and the registry it works on. */
@@ -24,7 +25,11 @@ export class CommandContext {
       color: globals.color,
       env,
     });
-    this.workspaceOptions = { registryDir: globals.registry, env };
+    this.workspaceOptions = {
+      registryDir: globals.registry,
+      registryUrl: globals.registryUrl,
+      env,
+    };
   }
 
   /** Opens the registry once per command; closed by the runner when the action ends. */

@@ -13,6 +13,7 @@ export function createProgram(): Command {
     .option("-v, --verbose", "print debugging detail and stack traces")
     .option("--no-color", "never colour the output")
     .option("--registry <dir>", "use this registry folder instead of the nearest .mlbuild/")
+    .option("--registry-url <url>", "use a PostgreSQL registry (postgres://USER@HOST/DB)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const register of commands) register(program);

@@ -23,9 +23,15 @@ export interface Queryable {
 export interface Database extends Queryable {
   /**
    * Runs `work` in one transaction: every multi-row change commits whole or not at all.
-   * Writers are serialised (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: the driver's choice).
+   * Writers are serialised (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE with retries),
+   * so `work` may run more than once and must touch nothing but the database.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * A transaction that holds the registry's schema lock from its first statement, for
+   * migrations. Drivers whose `transaction` already excludes other writers may omit it.
+   */
+  schemaTransaction?<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** A short description for `doctor`: backend, server version, location without secrets. */
   describe(): Promise<{ backend: Dialect; version: string; location: string }>;
   close(): Promise<void>;

@@ -122,7 +122,8 @@ async function tableExists(db: Queryable, table: string): Promise<boolean> {
   const sql =
     db.dialect === "sqlite"
       ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?"
-      : "SELECT table_name AS name FROM information_schema.tables WHERE table_name = ?";
+      : "SELECT table_name AS name FROM information_schema.tables " +
+        "WHERE table_schema = current_schema() AND table_name = ?";
   return (await db.get(sql, [table])) !== undefined;
 }
 
@@ -136,26 +137,31 @@ export async function currentSchemaVersion(db: Queryable): Promise<number> {
 
 /** Brings the schema up to date; refuses a registry written by a newer mlbuild. */
 export async function migrate(db: Database): Promise<{ from: number; to: number }> {
-  await db.exec(
-    "CREATE TABLE IF NOT EXISTS schema_migrations " +
-      "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-  );
+  // Almost every open finds the schema current: one read, no lock, no write.
   const from = await currentSchemaVersion(db);
   assertNotNewer(from);
+  if (from === latestSchemaVersion) return { from, to: from };
 
-  for (const migration of migrations) {
-    if (migration.version <= from) continue;
-    await db.transaction(async (tx) => {
-      // Another process may have applied it while we waited for the write lock.
-      if ((await currentSchemaVersion(tx)) >= migration.version) return;
+  // Every pending migration in one transaction, under a lock that makes concurrent migrators
+  // (CI runners starting at once) take turns; the later ones find the work done.
+  const exclusive = db.schemaTransaction ?? db.transaction;
+  await exclusive.call(db, async (tx) => {
+    await tx.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations " +
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    );
+    const current = await currentSchemaVersion(tx);
+    assertNotNewer(current);
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
       await tx.exec(migrationSql(migration, db.dialect));
       await tx.run("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", [
         migration.version,
         migration.name,
         new Date().toISOString(),
       ]);
-    });
-  }
+    }
+  });
   return { from, to: latestSchemaVersion };
 }
 
