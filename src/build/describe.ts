@@ -2,6 +2,15 @@ import type { BuildRecord, JsonObject } from "../registry/records.js";
 import type { Registry } from "../registry/registry.js";
 import { type BenchmarkHeadline, headlineOf } from "./history.js";
 
+/** A tracked run this build is attached to (`mlbuild run attach-build`). */
+export interface AttachedRun {
+  run_id: string;
+  experiment: string;
+  name: string | null;
+  status: string;
+  attached_at: string;
+}
+
 /** Everything `show` prints about one build. */
 export interface BuildDetails {
   build_id: string;
@@ -20,12 +29,14 @@ export interface BuildDetails {
   tags: string[];
   latest_benchmark: BenchmarkHeadline | null;
   benchmark_count: number;
+  runs: AttachedRun[];
 }
 
 export async function describeBuild(registry: Registry, build: BuildRecord): Promise<BuildDetails> {
-  const [tags, benchmarks] = await Promise.all([
+  const [tags, benchmarks, runs] = await Promise.all([
     registry.tags.forBuild(build.buildId),
     registry.benchmarks.forBuild(build.buildId),
+    registry.runs.forBuild(build.buildId),
   ]);
   return {
     build_id: build.buildId,
@@ -48,5 +59,12 @@ export async function describeBuild(registry: Registry, build: BuildRecord): Pro
     tags,
     latest_benchmark: headlineOf(benchmarks[0]?.summary),
     benchmark_count: benchmarks.length,
+    runs: runs.map((run) => ({
+      run_id: run.runId,
+      experiment: run.experimentName,
+      name: run.name,
+      status: run.status,
+      attached_at: run.attachedAt,
+    })),
   };
 }

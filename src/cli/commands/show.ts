@@ -29,6 +29,11 @@ function render(details: BuildDetails): string {
       : "  benchmark:    none yet (run `mlbuild benchmark REF`)",
   );
   if (details.accuracy) lines.push(`  accuracy:     ${JSON.stringify(details.accuracy)}`);
+  const runs = details.runs.map(
+    (run) =>
+      `${run.run_id.slice(0, 12)} (${run.experiment}${run.name ? `/${run.name}` : ""}, ${run.status})`,
+  );
+  lines.push(`  runs:         ${runs.join(", ") || "-"}`);
   return lines.join("\n");
 }
 
