@@ -3,12 +3,10 @@
  * fixture generator and the graph transforms (fp16, int8) both build protos through these, so
  * every model mlbuild writes follows the same conventions.
  */
+import { type AttributeValue, makeAttribute } from "./attributes.js";
 import { tensorByteLength } from "./dtypes.js";
 import { toFloat16Bits } from "./float16.js";
 import {
-  type AttributeProto,
-  AttributeProto_AttributeType,
-  AttributeProtoSchema,
   create,
   type GraphProto,
   GraphProtoSchema,
@@ -30,6 +28,14 @@ import {
   ValueInfoProtoSchema,
 } from "./proto.js";
 import { toLittleEndianBytes } from "./tensor-data.js";
+
+// Attributes live in their own module; re-exported so node building needs one import.
+export {
+  type AttributeValue,
+  findAttribute,
+  makeAttribute,
+  readAttribute,
+} from "./attributes.js";
 
 /** A dimension: a fixed size, a symbolic name such as "batch", or null for "unknown". */
 export type Dimension = number | string | null;
@@ -118,87 +124,6 @@ export function boolTensor(
 ): TensorProto {
   const data = Uint8Array.from(Array.from<number | boolean>(values), (value) => (value ? 1 : 0));
   return makeTensor(name, TensorProto_DataType.BOOL, dims, data);
-}
-
-/**
- * An attribute value with its ONNX type spelled out. JavaScript numbers cannot tell 1 from 1.0,
- * and ONNX Runtime rejects an INT where it expects a FLOAT, so the caller names the type.
- */
-export type AttributeValue =
-  | { int: number | bigint }
-  | { float: number }
-  | { string: string }
-  | { ints: readonly (number | bigint)[] }
-  | { floats: readonly number[] }
-  | { strings: readonly string[] }
-  | { tensor: TensorProto }
-  | { graph: GraphProto }
-  | { graphs: readonly GraphProto[] };
-
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
-
-export function makeAttribute(name: string, value: AttributeValue): AttributeProto {
-  const type = AttributeProto_AttributeType;
-  if ("int" in value)
-    return create(AttributeProtoSchema, { name, type: type.INT, i: BigInt(value.int) });
-  if ("float" in value)
-    return create(AttributeProtoSchema, { name, type: type.FLOAT, f: value.float });
-  if ("string" in value) {
-    return create(AttributeProtoSchema, {
-      name,
-      type: type.STRING,
-      s: textEncoder.encode(value.string),
-    });
-  }
-  if ("ints" in value) {
-    return create(AttributeProtoSchema, { name, type: type.INTS, ints: value.ints.map(BigInt) });
-  }
-  if ("floats" in value) {
-    return create(AttributeProtoSchema, { name, type: type.FLOATS, floats: [...value.floats] });
-  }
-  if ("strings" in value) {
-    const strings = value.strings.map((text) => textEncoder.encode(text));
-    return create(AttributeProtoSchema, { name, type: type.STRINGS, strings });
-  }
-  if ("tensor" in value)
-    return create(AttributeProtoSchema, { name, type: type.TENSOR, t: value.tensor });
-  if ("graph" in value)
-    return create(AttributeProtoSchema, { name, type: type.GRAPH, g: value.graph });
-  return create(AttributeProtoSchema, { name, type: type.GRAPHS, graphs: [...value.graphs] });
-}
-
-/** Reads an attribute back into the tagged form; undefined for types mlbuild does not use. */
-export function readAttribute(attribute: AttributeProto): AttributeValue | undefined {
-  const type = AttributeProto_AttributeType;
-  switch (attribute.type) {
-    case type.INT:
-      return { int: attribute.i };
-    case type.FLOAT:
-      return { float: attribute.f };
-    case type.STRING:
-      return { string: textDecoder.decode(attribute.s) };
-    case type.INTS:
-      return { ints: attribute.ints };
-    case type.FLOATS:
-      return { floats: attribute.floats };
-    case type.STRINGS:
-      return { strings: attribute.strings.map((bytes) => textDecoder.decode(bytes)) };
-    case type.TENSOR:
-      return attribute.t ? { tensor: attribute.t } : undefined;
-    case type.GRAPH:
-      return attribute.g ? { graph: attribute.g } : undefined;
-    case type.GRAPHS:
-      return { graphs: attribute.graphs };
-    default:
-      return undefined;
-  }
-}
-
-/** The named attribute of a node, or undefined when the node does not set it. */
-export function findAttribute(node: NodeProto, name: string): AttributeValue | undefined {
-  const attribute = node.attribute.find((candidate) => candidate.name === name);
-  return attribute ? readAttribute(attribute) : undefined;
 }
 
 export interface NodeOptions {
