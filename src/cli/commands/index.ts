@@ -1,13 +1,19 @@
 import type { Command } from "commander";
+import { registerBenchmark } from "./benchmark.js";
 import { registerBuild } from "./build.js";
+import { registerCompare } from "./compare.js";
 import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
 import { registerExperiment } from "./experiment.js";
 import { registerInit } from "./init.js";
 import { registerInspect } from "./inspect.js";
 import { registerLog } from "./log.js";
+import { registerPull } from "./pull.js";
+import { registerPush } from "./push.js";
+import { registerRemote } from "./remote.js";
 import { registerRun } from "./run.js";
 import { registerShow } from "./show.js";
+import { registerSync } from "./sync.js";
 import { registerTag } from "./tag.js";
 
 /**
@@ -19,10 +25,16 @@ export const commands: Array<(program: Command) => void> = [
   registerDoctor,
   registerBuild,
   registerInspect,
+  registerBenchmark,
   registerLog,
   registerShow,
   registerDiff,
   registerTag,
   registerExperiment,
   registerRun,
+  registerCompare,
+  registerRemote,
+  registerPush,
+  registerPull,
+  registerSync,
 ];
