@@ -10,8 +10,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type MlbuildError, RuntimeFailure, UsageError } from "../errors.js";
 
 /** An error as a child reports it: enough to rebuild the same `MlbuildError` in the parent. */
@@ -46,7 +47,10 @@ export function workerCommand(scriptName: string, nodeFlags: string[] = []): str
   const fromSources = import.meta.url.endsWith(".ts");
   const script = path.join(here, `${scriptName}${fromSources ? ".ts" : ".js"}`);
   if (!existsSync(script)) throw new Error(`worker script ${script} does not exist`);
-  return fromSources ? ["--import", "tsx", ...nodeFlags, script] : [...nodeFlags, script];
+  if (!fromSources) return [...nodeFlags, script];
+  // Resolved from here, not from the working directory, which may be any folder.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
+  return ["--import", tsx, ...nodeFlags, script];
 }
 
 /** Rebuilds the error a child reported, with its original kind and code. */
