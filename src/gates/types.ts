@@ -68,3 +68,15 @@ export interface CompareResult {
   testbed_hash: string | null;
   warnings: string[];
 }
+
+/**
+ * `compare` in CI when the baseline reference does not exist and `--baseline-missing pass` was
+ * given: nothing was compared, and the result says so rather than posing as a verdict.
+ */
+export interface CompareSkipped {
+  status: "baseline-missing";
+  baseline: { build_id: null; ref: string };
+  candidate: { build_id: string; name: string | null; ref: string };
+  message: string;
+  exit_code: number;
+}
