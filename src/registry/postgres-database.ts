@@ -89,13 +89,14 @@ export class PostgresDatabase implements Database {
   /** After one success, a refused connection means a restart, worth waiting for. */
   private reachedOnce = false;
 
-  constructor(readonly endpoint: PostgresEndpoint) {
+  /** `url` is kept by the pool only; messages use `endpoint.display`, which has no password. */
+  constructor(
+    url: string,
+    readonly endpoint: PostgresEndpoint = parsePostgresUrl(url),
+  ) {
     this.pool = new pg.Pool({
-      host: endpoint.host,
-      port: endpoint.port,
-      database: endpoint.database,
-      user: endpoint.user,
-      password: endpoint.password || undefined,
+      // The driver reads the rest of the URL (sslmode, options, ...) and PGPASSWORD/.pgpass.
+      connectionString: url,
       connectionTimeoutMillis: endpoint.connectTimeoutMs,
       application_name: "mlbuild",
       max: 4,
@@ -109,7 +110,7 @@ export class PostgresDatabase implements Database {
 
   /** Connects and checks the server answers, so a bad URL fails here with a clear message. */
   static async open(url: string): Promise<PostgresDatabase> {
-    const database = new PostgresDatabase(parsePostgresUrl(url));
+    const database = new PostgresDatabase(url);
     try {
       await database.get("SELECT 1 AS ok");
     } catch (error) {
