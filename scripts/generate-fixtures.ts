@@ -14,8 +14,10 @@ import { loadModelFile, saveModel } from "../src/onnx/model.js";
 import { makeRandomInputs } from "../src/onnx/random-inputs.js";
 import { summarizeModel } from "../src/onnx/summary.js";
 
-const DEFAULT_DIR = "test/fixtures/generated";
-const EXAMPLE_PATH = "examples/model.onnx";
+// Paths are relative to the repository, wherever the script is run from.
+const repositoryRoot = path.resolve(import.meta.dirname, "..");
+const DEFAULT_DIR = path.join(repositoryRoot, "test/fixtures/generated");
+const EXAMPLE_PATH = path.join(repositoryRoot, "examples/model.onnx");
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
 
   if (values.example) {
     const bytes = await saveModel(makeExampleModel(), EXAMPLE_PATH);
-    console.log(`wrote ${EXAMPLE_PATH} (${bytes.byteLength} bytes)`);
+    console.log(`wrote ${path.relative(process.cwd(), EXAMPLE_PATH)} (${bytes.byteLength} bytes)`);
     return;
   }
 

@@ -104,7 +104,7 @@ export async function checkExternalData(
   }
 
   const files: ExternalDataFile[] = [];
-  for (const [location, needed] of [...neededBytes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [location, needed] of [...neededBytes].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (baseDir === undefined) {
       throw new UsageError(
         "EXTERNAL_DATA_MISSING",

@@ -7,6 +7,7 @@ import {
   buildFixture,
   fixtureNames,
   makeCnn,
+  makeExampleModel,
   makeMlp,
   makeTransformerBlock,
   writeFixture,
@@ -154,5 +155,16 @@ describe("fixture builders", () => {
     const weight = model.graph!.initializer.find((tensor) => tensor.name === "large_weight")!;
     const values = new Float32Array(new Uint8Array(weight.rawData).buffer);
     expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(65504);
+  });
+});
+
+describe("bundled example", () => {
+  it("is what the generator makes today, under 2 MB, and runs", async () => {
+    const examplePath = path.resolve(import.meta.dirname, "../../examples/model.onnx");
+    const committed = await readFile(examplePath);
+
+    expect(committed.byteLength).toBeLessThan(2 * 1024 * 1024);
+    expect(committed.equals(Buffer.from(encodeModel(makeExampleModel())))).toBe(true);
+    await expectRuns(examplePath, { batch: 1 });
   });
 });

@@ -3,9 +3,10 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeValueInfo } from "./builder.js";
 import { buildFixture, writeFixture } from "./fixtures.js";
 import { type LoadedModel, loadModelBuffer, loadModelFile } from "./model.js";
-import { encodeModel } from "./proto.js";
+import { encodeModel, TensorProto_DataType } from "./proto.js";
 import { summarizeModel } from "./summary.js";
 
 const require = createRequire(import.meta.url);
@@ -98,6 +99,16 @@ describe("summarizeModel", () => {
     expect(summary.fileSize).toBe(summary.modelFileBytes + dataBytes);
     expect(summary.parameterCount).toBe(32 * 64 + 64 + 64 * 8 + 8);
     expect(summary.weightBytes).toBe(summary.parameterCount * 4);
+  });
+
+  it("leaves out graph inputs that are initializers (old exporters list weights as inputs)", async () => {
+    const model = buildFixture("mlp-small").model;
+    const weight = model.graph!.initializer[0];
+    model.graph!.input.push(makeValueInfo(weight.name, TensorProto_DataType.FLOAT, [256, 512]));
+
+    const summary = summarizeModel(await loadModelBuffer(encodeModel(model)));
+
+    expect(summary.inputs.map((input) => input.name)).toEqual(["input"]);
   });
 
   it("summarizes a real exported model", async () => {

@@ -91,9 +91,14 @@ function histogram(keys: readonly string[]): Record<string, number> {
   const counts = new Map<string, number>();
   for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
   const sorted = [...counts].sort(
-    ([nameA, countA], [nameB, countB]) => countB - countA || nameA.localeCompare(nameB),
+    ([nameA, countA], [nameB, countB]) => countB - countA || compareText(nameA, nameB),
   );
   return Object.fromEntries(sorted);
+}
+
+/** Code-unit order, so the histogram reads the same whatever the machine's locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export function describeValue(value: ValueInfoProto): TensorSignature {
