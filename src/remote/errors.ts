@@ -32,6 +32,13 @@ export function remoteCredentialsRejected(location: string, cause: unknown): Usa
   );
 }
 
+export function remoteCredentialsMissing(location: string, cause: unknown): UsageError {
+  return new UsageError("REMOTE_CREDENTIALS_MISSING", `No AWS credentials found for ${location}`, {
+    hint: "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (see `aws configure`).",
+    cause,
+  });
+}
+
 export function remoteBucketMissing(bucket: string, location: string, cause: unknown) {
   return new UsageError(
     "REMOTE_BUCKET_MISSING",

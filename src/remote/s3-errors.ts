@@ -1,6 +1,7 @@
 import { type MlbuildError, RuntimeFailure } from "../errors.js";
 import {
   remoteBucketMissing,
+  remoteCredentialsMissing,
   remoteCredentialsRejected,
   remoteKeyMissing,
   remoteUnreachable,
@@ -19,7 +20,6 @@ const credentialErrors = new Set([
   "AccessDenied",
   "ExpiredToken",
   "InvalidToken",
-  "CredentialsProviderError",
 ]);
 
 const networkCodes = new Set([
@@ -45,6 +45,7 @@ export function s3Failure(
   const name = error.name ?? "";
   const status = error.$metadata?.httpStatusCode;
 
+  if (name === "CredentialsProviderError") return remoteCredentialsMissing(where.location, thrown);
   if (credentialErrors.has(name) || status === 403) {
     return remoteCredentialsRejected(where.location, thrown);
   }
