@@ -72,7 +72,8 @@ export function resolveExternalLocation(baseDir: string, location: string): stri
     path.win32.isAbsolute(location) ||
     segments.includes("..") ||
     relative === "" ||
-    relative.startsWith("..") ||
+    relative === ".." ||
+    relative.startsWith(`..${path.sep}`) ||
     path.isAbsolute(relative);
   if (escapes) {
     throw new UsageError(

@@ -155,7 +155,9 @@ function checkStructure(proto: ModelProto, label: string): void {
 
 /**
  * Writes the model atomically: to a temporary file in the same folder, then renamed, so a crash
- * never leaves half a model at `filePath`. Returns the bytes written.
+ * never leaves half a model at `filePath`. Returns the bytes written. External-data references
+ * are written as they are: to save a model somewhere its data files are not, inline them first
+ * with `resolveExternalData`.
  */
 export async function saveModel(model: ModelProto, filePath: string): Promise<Uint8Array> {
   const bytes = encodeModel(model);
