@@ -134,4 +134,99 @@ describe("push and pull through a directory remote", () => {
     });
     expect(readdirSync(there.paths.objects)).toEqual([]);
   });
+
+  it("carries runs with their params, metrics and build links, and merges what both sides logged", async () => {
+    const build = await seedBuild(here, "tracked");
+    const { registry } = here;
+    await registry.transaction(async (tx) => {
+      await tx.run("INSERT INTO experiments (experiment_id, name, created_at) VALUES (?, ?, ?)", [
+        "e1",
+        "latency",
+        "2024-01-01T00:00:00.000Z",
+      ]);
+      await registry.runs.insert(
+        {
+          runId: "r1",
+          experimentId: "e1",
+          name: "first",
+          status: "running",
+          startedAt: "2024-01-02T00:00:00.000Z",
+          endedAt: null,
+        },
+        tx,
+      );
+      await registry.runs.setParam("r1", { key: "lr", value: "0.1" }, tx);
+      await registry.runs.appendMetric(
+        "r1",
+        "m1",
+        { key: "p95", value: Number.NaN, step: 0, loggedAt: "2024-01-02T00:01:00.000Z" },
+        tx,
+      );
+      await registry.runs.attachBuild(
+        "r1",
+        { buildId: build.buildId, attachedAt: "2024-01-02T00:02:00.000Z" },
+        tx,
+      );
+    });
+
+    await push(here, remote, "--all");
+    await pull(there, remote, build.buildId);
+    expect(await there.registry.runs.get("r1")).toMatchObject({
+      experimentName: "latency",
+      status: "running",
+    });
+    expect(await there.registry.runs.params("r1")).toEqual([{ key: "lr", value: "0.1" }]);
+    expect((await there.registry.runs.metrics("r1"))[0].value).toBeNaN();
+    expect(await there.registry.runs.builds("r1")).toEqual(await here.registry.runs.builds("r1"));
+
+    await there.registry.runs.appendMetric("r1", "m2", {
+      key: "p95",
+      value: 4.5,
+      step: 1,
+      loggedAt: "2024-01-03T00:00:00.000Z",
+    });
+    await here.registry.runs.end("r1", "finished", "2024-01-04T00:00:00.000Z");
+    await sync(there, remote);
+    await sync(here, remote);
+    await sync(there, remote);
+    for (const side of [here, there]) {
+      expect(await side.registry.runs.get("r1")).toMatchObject({ status: "finished" });
+      expect((await side.registry.runs.metrics("r1")).map((metric) => metric.step)).toEqual([0, 1]);
+    }
+    const settled = await sync(here, remote);
+    expect(settled.uploaded.runs + settled.downloaded.runs).toBe(0);
+    expect(readdirSync(path.join(remote.root, "runs", "r1"))).toHaveLength(1);
+  });
+
+  it("plans without changing anything on --dry-run", async () => {
+    const build = await seedBuild(here, "planned");
+    const planned = await sync(here, remote, { dryRun: true });
+    expect(planned.planned.upload).toMatchObject({ objects: 1, builds: 1 });
+    expect(planned.uploaded.objects).toBe(0);
+    expect(await remote.list("")).toEqual([]);
+    expect(build.buildId).toHaveLength(64);
+  });
+
+  it("syncs unchanged builds with one listing and no request per object", async () => {
+    for (let index = 0; index < 120; index++) {
+      const build = await seedBuild(here, `many-${index}`, 64);
+      await seedBenchmark(here, build.buildId, `many-bench-${index}`);
+    }
+    await tagBuild(here, "production", (await here.registry.builds.list({ limit: 1 }))[0].buildId);
+    await sync(here, remote);
+
+    const calls = { list: 0, head: 0, get: 0, put: 0, delete: 0 };
+    const counting: typeof remote = Object.create(remote);
+    for (const method of Object.keys(calls) as Array<keyof typeof calls>) {
+      const original = remote[method].bind(remote) as (...args: unknown[]) => unknown;
+      (counting as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        calls[method] += 1;
+        return original(...args);
+      };
+    }
+    const result = await sync(here, counting);
+    expect(result.planned.upload).toMatchObject({ objects: 0, builds: 0, benchmarks: 0 });
+    // One listing, one read of the format version, nothing else.
+    expect(calls).toEqual({ list: 1, head: 0, get: 1, put: 0, delete: 0 });
+  });
 });
