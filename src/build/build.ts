@@ -9,6 +9,7 @@ import { createSession } from "../runtime/session.js";
 import { formatTarget, hostSupport, parseTarget, type Target } from "../runtime/targets.js";
 import { sha256 } from "../store/object-store.js";
 import type { Workspace } from "../workspace.js";
+import { placeArtifact } from "./artifact-placement.js";
 import {
   type BuildConfig,
   buildIdOf,
@@ -116,7 +117,7 @@ export async function buildModel(
     await session.release();
   }
 
-  const stored = await workspace.store.putBytes(artifact);
+  const stored = await placeArtifact(workspace, artifact);
   const summary = summarizeModel(await loadModelBuffer(artifact, { label }));
   const build: BuildRecord = {
     buildId,
@@ -131,7 +132,7 @@ export async function buildModel(
     toolchain,
     artifactHash: stored.hash,
     artifactSize: stored.size,
-    artifactLocation: "local",
+    artifactLocation: stored.location,
     summary: summary as unknown as JsonObject,
     accuracy: null,
   };

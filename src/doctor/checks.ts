@@ -1,4 +1,5 @@
 import os from "node:os";
+import { isInLocalStore } from "../build/artifact-placement.js";
 import { currentSchemaVersion, latestSchemaVersion } from "../registry/migrations.js";
 import type { Registry } from "../registry/registry.js";
 import { SqliteDatabase } from "../registry/sqlite-database.js";
@@ -69,7 +70,9 @@ export async function checkRegistry(registry: Registry, store: ObjectStore): Pro
   checks.push({
     name: "registry",
     status: schema === latestSchemaVersion ? "ok" : "warn",
-    detail: `${description.backend} ${description.version}, schema version ${schema} (this mlbuild: ${latestSchemaVersion})`,
+    detail:
+      `${description.backend} ${description.version} at ${description.location}, ` +
+      `schema version ${schema} (this mlbuild: ${latestSchemaVersion})`,
   });
   if (registry.db instanceof SqliteDatabase) {
     const verdict = registry.db.integrityCheck();
@@ -83,7 +86,7 @@ export async function checkRegistry(registry: Registry, store: ObjectStore): Pro
   const builds = await registry.builds.list();
   const bad: string[] = [];
   for (const build of builds) {
-    if (build.artifactLocation !== "local") continue;
+    if (!isInLocalStore(build.artifactLocation, registry.db.dialect)) continue;
     if (!(await store.verify(build.artifactHash))) bad.push(build.buildId.slice(0, 12));
   }
   checks.push({
