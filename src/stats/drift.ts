@@ -27,7 +27,8 @@ export function mannWhitneyU(first: readonly number[], second: readonly number[]
   const n2 = second.length;
   if (n1 === 0 || n2 === 0) throw new RangeError("Mann-Whitney U needs two non-empty groups");
 
-  const pooled = [...first.map((value) => ({ value, first: true }))]
+  const pooled = first
+    .map((value) => ({ value, first: true }))
     .concat(second.map((value) => ({ value, first: false })))
     .sort((a, b) => a.value - b.value);
 

@@ -96,8 +96,8 @@ export function quantileConfidenceInterval(
 
 /**
  * Smallest n for which the largest sample is a one-sided upper bound of the q-quantile at
- * `confidence`: P(all n samples fall below ξ) = qⁿ ≤ 1 − confidence. This is the rule behind
- * MLPerf LoadGen's minimum query counts (p99 at 99% confidence needs 459 samples).
+ * `confidence`: P(all n samples fall below ξ) = qⁿ ≤ 1 − confidence, Wilks' (1941) one-sided
+ * tolerance bound. For p99 at 99% confidence it gives 459, the figure quoted for MLPerf LoadGen.
  */
 export function minimumSamplesFor(q: number, confidence: number): number {
   checkLevels(q, confidence);

@@ -140,7 +140,7 @@ export type SpendingFunction = "pocock" | "obrien-fleming" | "bonferroni";
 
 export interface SequentialPlanOptions {
   maxLooks: number;
-  /** Two-sided error budget over all looks. @default 0.02 */
+  /** Two-sided error budget over all looks; half of it bounds false regressions. @default 0.02 */
   alpha?: number;
   /** @default "pocock" */
   spending?: SpendingFunction;
@@ -186,8 +186,9 @@ function cumulativeAlpha(plan: SequentialPlan, look: number, maxLooks: number, t
 /**
  * Per-look confidence levels for repeated looks at a growing set of processes. Each look's
  * interval gets the alpha its spending function releases at that look; by Bonferroni's
- * inequality the chance of any false verdict over all looks stays ≤ alpha whatever the
- * correlation between looks. Exact group-sequential boundaries would be a little less
+ * inequality the chance that any look's interval misses the true change is ≤ alpha, whatever
+ * the correlation between looks. So identical builds fail (interval above 0) with probability
+ * ≤ alpha/2, 1% by default, before the threshold condition even applies. Exact group-sequential boundaries would be a little less
  * conservative, but need the looks' joint distribution, which t-statistics on a handful of
  * processes do not give us reliably.
  */
@@ -196,7 +197,12 @@ export function sequentialPlan(options: SequentialPlanOptions): SequentialPlan {
   const { initialProcesses = 6, processesPerLook = 4 } = options;
   if (!(Number.isInteger(maxLooks) && maxLooks >= 1)) throw new RangeError("maxLooks must be ≥ 1");
   if (!(alpha > 0 && alpha < 1)) throw new RangeError("alpha must be in (0, 1)");
-  if (!(initialProcesses >= 2)) throw new RangeError("initialProcesses must be ≥ 2");
+  if (!(Number.isInteger(initialProcesses) && initialProcesses >= 2)) {
+    throw new RangeError("initialProcesses must be an integer ≥ 2");
+  }
+  if (!(Number.isInteger(processesPerLook) && processesPerLook >= 1)) {
+    throw new RangeError("processesPerLook must be an integer ≥ 1");
+  }
 
   const totalProcesses = initialProcesses + (maxLooks - 1) * processesPerLook;
   const plan: SequentialPlan = { alpha, spending, looks: [] };
@@ -238,8 +244,9 @@ export function decideSequential(
   direction: Direction,
 ): SequentialDecision {
   const planned = plan.looks[look - 1];
-  if (planned === undefined)
+  if (planned === undefined) {
     throw new RangeError(`look must be 1..${plan.looks.length}, got ${look}`);
+  }
 
   const decision = decide({
     ratios: ratiosSoFar,
