@@ -96,17 +96,29 @@ function feedsOf(ort: Ort, inputs: readonly InputTensor[]): Feeds {
   return feeds;
 }
 
-async function firstRun(session: InferenceSession, feeds: Feeds): Promise<number> {
+function describeFeeds(inputs: readonly InputTensor[]): string {
+  return inputs.map((input) => `${input.name}=${input.dtype}[${input.shape.join("x")}]`).join(" ");
+}
+
+/**
+ * The first run is timed apart (cold start) and is where a model meets its inputs: a failure
+ * here is the model and the given shapes not fitting, a usage error (exit 2), as when the
+ * runtime rejects a model at load (see docs/benchmarking.md).
+ */
+async function firstRun(session: InferenceSession, feeds: Feeds, request: BenchmarkChildRequest) {
   const start = performance.now();
   try {
     await session.run(feeds);
   } catch (error) {
     const reason = firstLine(error instanceof Error ? error.message : String(error));
+    const where = `${request.target.runtime} (${request.target.provider})`;
     throw new UsageError(
       "MODEL_RUN_FAILED",
-      `The model loaded but failed on its first run: ${reason}`,
+      `The model loaded on ${where} but failed on its first run with ${describeFeeds(request.inputs)}: ${reason}`,
       {
-        hint: "Check --shape, --batch and --inputs against the model's inputs (`mlbuild inspect REF`).",
+        hint:
+          "Check --shape, --batch and --inputs against `mlbuild inspect REF`; on wasm, a model " +
+          "needing over 4 GiB of memory cannot run (use a cpu build).",
       },
     );
   }
@@ -182,7 +194,7 @@ export async function runBenchmarkChild(
   const sessionCreationMs = performance.now() - sessionStart;
 
   const feeds = feedsOf(ort, request.inputs);
-  const firstInferenceMs = await firstRun(session, feeds);
+  const firstInferenceMs = await firstRun(session, feeds, request);
   const warmupSamples = await timeRuns(session, feeds, request.warmup);
   const steady = await measure(session, feeds, request);
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;

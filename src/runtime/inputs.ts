@@ -264,6 +264,6 @@ export async function prepareInputs(
 /** How the inputs are described in a benchmark's config: no data, just what was fed. */
 export function describeInputs(tensors: readonly InputTensor[]): Record<string, string> {
   return Object.fromEntries(
-    tensors.map((tensor) => [tensor.name, `${tensor.dtype}${shapeText(tensor.shape)}`]),
+    tensors.map((tensor) => [tensor.name, `${tensor.dtype}[${tensor.shape.join(", ")}]`]),
   );
 }
