@@ -15,6 +15,7 @@ import { registerRun } from "./run.js";
 import { registerShow } from "./show.js";
 import { registerSync } from "./sync.js";
 import { registerTag } from "./tag.js";
+import { registerValidate } from "./validate.js";
 
 /**
  * Every subcommand, in help order. Each file registers one verb and keeps its imports light:
@@ -32,6 +33,7 @@ export const commands: Array<(program: Command) => void> = [
   registerTag,
   registerExperiment,
   registerRun,
+  registerValidate,
   registerCompare,
   registerRemote,
   registerPush,
