@@ -18,6 +18,7 @@ import {
   toolchainFor,
 } from "./identity.js";
 import { parseModelSource, readGitFile } from "./source.js";
+import { measureBuildAccuracy, prepareTransformInputs } from "./transform-inputs.js";
 import { applyTransforms, transformsFor } from "./transforms.js";
 
 export interface BuildRequest {
@@ -27,6 +28,8 @@ export interface BuildRequest {
   quantize?: Quantization;
   optimize?: Optimization;
   transformOptions?: JsonObject;
+  /** Calibration data for int8-static; validation data for the accuracy of other transforms. */
+  calibrationDir?: string;
   name?: string;
   notes?: string;
   cwd?: string;
@@ -98,7 +101,8 @@ export async function buildModel(
 
   const source = await selfContainedBytes(model);
   const sourceHash = sha256(source);
-  const config = buildConfigOf(request, target);
+  const transformInputs = await prepareTransformInputs(request, model);
+  const config = buildConfigOf({ ...request, ...transformInputs }, target);
   const transformVersions = Object.fromEntries(
     transformsFor(config).map(([name, transform]) => [name, transform.version]),
   );
@@ -110,12 +114,16 @@ export async function buildModel(
     return { build: existing, created: false, transformReports: {} };
   }
 
-  const transformed = await applyTransforms(source, config);
+  const transformed = await applyTransforms(source, config, transformInputs);
   const artifact = transformed.model;
   if (hostSupport(target).supported) {
     const session = await createSession(target, artifact);
     await session.release();
   }
+  const accuracy =
+    transformsFor(config).length > 0
+      ? await measureBuildAccuracy(source, artifact, model, transformInputs)
+      : null;
 
   const stored = await placeArtifact(workspace, artifact);
   const summary = summarizeModel(await loadModelBuffer(artifact, { label }));
@@ -134,7 +142,7 @@ export async function buildModel(
     artifactSize: stored.size,
     artifactLocation: stored.location,
     summary: summary as unknown as JsonObject,
-    accuracy: null,
+    accuracy,
   };
   const created = await workspace.registry.transaction((tx) =>
     workspace.registry.builds.insert(build, tx),

@@ -1,11 +1,19 @@
 import { UsageError } from "../errors.js";
 import type { JsonObject } from "../registry/records.js";
+import { builtInTransforms } from "./builtin-transforms.js";
 import type { BuildConfig } from "./identity.js";
+import type { InputSamples } from "./samples.js";
 
 export interface TransformInput {
   /** The source model, with any external data inlined. */
   model: Uint8Array;
   config: BuildConfig;
+  /** Calibration samples (or seeded random ones), loaded on first use. */
+  samples: () => Promise<InputSamples>;
+}
+
+export interface TransformContext {
+  samples: () => Promise<InputSamples>;
 }
 
 export interface TransformOutput {
@@ -43,16 +51,23 @@ export function transformsFor(config: BuildConfig): Array<[string, Transform]> {
   });
 }
 
+const noSamples = async (): Promise<InputSamples> => {
+  throw new Error("This build was given no input samples for its transforms");
+};
+
 export async function applyTransforms(
   model: Uint8Array,
   config: BuildConfig,
+  context: TransformContext = { samples: noSamples },
 ): Promise<{ model: Uint8Array; reports: JsonObject }> {
   let current = model;
   const reports: JsonObject = {};
   for (const [name, transform] of transformsFor(config)) {
-    const output = await transform.apply({ model: current, config });
+    const output = await transform.apply({ model: current, config, samples: context.samples });
     current = output.model;
     reports[name] = output.report;
   }
   return { model: current, reports };
 }
+
+for (const [name, transform] of builtInTransforms) registerTransform(name, transform);
