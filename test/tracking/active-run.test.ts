@@ -1,16 +1,16 @@
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UsageError } from "../errors.js";
-import type { Workspace } from "../workspace.js";
-import { writeWorkspaceConfig } from "../workspace.js";
+import { UsageError } from "../../src/errors.js";
 import {
   assertNoRunningRun,
   findCurrentRun,
   rememberCurrentRun,
   requireCurrentRun,
-} from "./active-run.js";
-import { temporaryWorkspace } from "./test-registry.js";
-import { Tracker } from "./tracker.js";
+} from "../../src/tracking/active-run.js";
+import { Tracker } from "../../src/tracking/tracker.js";
+import type { Workspace } from "../../src/workspace.js";
+import { writeWorkspaceConfig } from "../../src/workspace.js";
+import { temporaryWorkspace } from "./workspace.js";
 
 let workspace: Workspace;
 let tracker: Tracker;
