@@ -46,6 +46,8 @@ const reconnectBudgetMs = 30_000;
 /** Serialization conflicts are expected under load; each retry waits a little longer. */
 const maxTransactionAttempts = 30;
 
+function ignoreConnectionEvent(): void {}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -165,10 +167,13 @@ export class PostgresDatabase implements Database {
       let client: pg.PoolClient | undefined;
       try {
         client = await this.pool.connect();
+        // A server shutdown also arrives as an event; the pending query fails on its own.
+        client.on("error", ignoreConnectionEvent);
         await client.query(begin);
         const result = await work(new ClientQueryable(client));
         committing = true;
         await client.query("COMMIT");
+        client.off("error", ignoreConnectionEvent);
         client.release();
         this.reachedOnce = true;
         return result;
@@ -220,6 +225,7 @@ export class PostgresDatabase implements Database {
   /** Rolls back what can be rolled back; a broken connection is dropped from the pool. */
   private async abandon(client: pg.PoolClient | undefined, error: unknown): Promise<void> {
     if (!client) return;
+    client.off("error", ignoreConnectionEvent);
     if (isLostConnection(error)) {
       client.release(true);
       return;
