@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import type { BuildDetails } from "../../build/describe.js";
+import { formatAccuracy } from "../accuracy-text.js";
 import { action } from "../context.js";
 import { formatBytes } from "../table.js";
 
@@ -28,7 +29,7 @@ function render(details: BuildDetails): string {
           `(${bench.runs} runs; ${details.benchmark_count} stored)`
       : "  benchmark:    none yet (run `mlbuild benchmark REF`)",
   );
-  if (details.accuracy) lines.push(`  accuracy:     ${JSON.stringify(details.accuracy)}`);
+  if (details.accuracy) lines.push(`  accuracy:     ${formatAccuracy(details.accuracy)}`);
   const runs = details.runs.map(
     (run) =>
       `${run.run_id.slice(0, 12)} (${run.experiment}${run.name ? `/${run.name}` : ""}, ${run.status})`,
