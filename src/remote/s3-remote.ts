@@ -21,8 +21,8 @@ export interface S3RemoteOptions {
   maxAttempts?: number;
 }
 
-/** Parts of 16 MiB, two in flight: memory stays near 32 MiB whatever the artifact's size. */
-const partSize = 16 * 1024 * 1024;
+/** Parts of 8 MiB, two in flight: memory stays flat whatever the artifact's size. */
+const partSize = 8 * 1024 * 1024;
 const partsInFlight = 2;
 
 /**
