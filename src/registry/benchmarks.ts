@@ -34,6 +34,9 @@ function fromRow(row: BenchmarkRow): BenchmarkRecord {
   };
 }
 
+/** `mlbuild profile` records: per-op timings in the summary, samples slowed by the profiler. */
+export const profileKind = "profile";
+
 export class BenchmarkTable {
   constructor(private readonly db: Queryable) {}
 
@@ -73,13 +76,18 @@ export class BenchmarkTable {
     return row ? fromRow(row) : undefined;
   }
 
-  /** Newest first; optionally only those measured on one testbed. */
+  /**
+   * Newest first; optionally only those measured on one testbed. Without `kind`, every kind
+   * whose samples are latencies: profiles are left out, since the profiler slows the runs.
+   */
   async forBuild(
     buildId: string,
-    options: { testbedHash?: string; limit?: number } = {},
+    options: { testbedHash?: string; limit?: number; kind?: string } = {},
   ): Promise<BenchmarkRecord[]> {
-    const filter = options.testbedHash ? " AND testbed_hash = ?" : "";
+    const kindFilter = options.kind === undefined ? " AND kind <> ?" : " AND kind = ?";
+    const filter = (options.testbedHash ? " AND testbed_hash = ?" : "") + kindFilter;
     const params = options.testbedHash ? [buildId, options.testbedHash] : [buildId];
+    params.push(options.kind ?? profileKind);
     const rows = await this.db.all<BenchmarkRow>(
       `SELECT ${columns} FROM benchmarks WHERE build_id = ?${filter} ` +
         "ORDER BY created_seq DESC LIMIT ?",
@@ -90,7 +98,7 @@ export class BenchmarkTable {
 
   async latest(
     buildId: string,
-    options: { testbedHash?: string } = {},
+    options: { testbedHash?: string; kind?: string } = {},
   ): Promise<BenchmarkRecord | undefined> {
     return (await this.forBuild(buildId, { ...options, limit: 1 }))[0];
   }
@@ -103,9 +111,9 @@ export class BenchmarkTable {
     const rows = await this.db.all<{ build_id: string; summary_json: string }>(
       "SELECT b.build_id, b.summary_json FROM benchmarks b " +
         "JOIN (SELECT build_id, MAX(created_seq) AS seq FROM benchmarks " +
-        `WHERE build_id IN (${placeholders}) GROUP BY build_id) latest ` +
+        `WHERE build_id IN (${placeholders}) AND kind <> ? GROUP BY build_id) latest ` +
         "ON latest.build_id = b.build_id AND latest.seq = b.created_seq",
-      buildIds,
+      [...buildIds, profileKind],
     );
     for (const row of rows) result.set(row.build_id, parseJsonObject(row.summary_json) ?? {});
     return result;
