@@ -128,6 +128,25 @@ function describeIssuePath(issuePath: readonly PropertyKey[]): string {
   return issuePath.length === 0 ? "(top level)" : issuePath.map(String).join(".");
 }
 
+interface SchemaIssue {
+  path: PropertyKey[];
+  message: string;
+  code?: string;
+  errors?: SchemaIssue[][];
+}
+
+/**
+ * A limit is a number or an object, so a bad object fails both branches of the union; the
+ * branch that got deeper into the value says what is actually wrong.
+ */
+function deepestIssue(issue: SchemaIssue): SchemaIssue {
+  if (issue.code !== "invalid_union" || !issue.errors) return issue;
+  const branches = issue.errors.flat().map(deepestIssue);
+  const deepest = branches.sort((a, b) => b.path.length - a.path.length)[0];
+  if (!deepest || deepest.path.length === 0) return issue;
+  return { ...deepest, path: [...issue.path, ...deepest.path] };
+}
+
 /** Parses a limits file's text (YAML, of which JSON is a subset); errors name the path. */
 export function parseLimitsFile(text: string, file: string): Limit[] {
   let document: unknown;
@@ -141,7 +160,7 @@ export function parseLimitsFile(text: string, file: string): Limit[] {
   }
   const parsed = limitsFileSchema.safeParse(document);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+    const issue = deepestIssue(parsed.error.issues[0] as SchemaIssue);
     throw new UsageError(
       "LIMITS_FILE_INVALID",
       `${file}: ${describeIssuePath(issue.path)}: ${issue.message}`,
