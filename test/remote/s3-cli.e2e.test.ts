@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,15 +18,20 @@ import {
 } from "./helpers.js";
 
 /** What the interceptor should do with the next request that matches. */
-let interceptor: ((url: string, method: string, kill: () => void) => "pass" | "hang") | undefined;
+let interceptor:
+  | ((url: string, method: string, kill: () => void, response: ServerResponse) => "pass" | "hang")
+  | undefined;
 let child: ChildProcess | undefined;
 let server: S3Server;
 const env = { ...s3Credentials, AWS_REGION: "us-east-1" };
 
 beforeAll(async () => {
   server = await startS3rver(["models"], (request, response) => {
-    const verdict = interceptor?.(request.url ?? "", request.method ?? "", () =>
-      child?.kill("SIGKILL"),
+    const verdict = interceptor?.(
+      request.url ?? "",
+      request.method ?? "",
+      () => child?.kill("SIGKILL"),
+      response,
     );
     if (verdict !== "hang") return false;
     // Keep the socket open until the killed client goes away: the server never answers.
@@ -164,9 +170,11 @@ describe("push and pull through a real S3 server (s3rver)", () => {
     await addS3Remote(target, "halfpull");
     expect((await mlbuild(source, ["push", "production"])).code).toBe(0);
 
-    interceptor = (url, method, kill) => {
+    // Half of the artifact's bytes arrive, then the puller dies mid-stream.
+    interceptor = (url, method, kill, response) => {
       if (method !== "GET" || !url.includes("/objects/sha256/")) return "pass";
-      kill();
+      response.writeHead(200, { "content-length": "2000000" });
+      response.write(Buffer.alloc(1_000_000, 1), () => setTimeout(kill, 300));
       return "hang";
     };
     const before = snapshotTree(path.join(target, "objects"));
