@@ -7,6 +7,7 @@ export { ExitCode, MlbuildError, RuntimeFailure, UsageError } from "./errors.js"
 export type { EndStatus, RunStatus } from "./registry/runs.js";
 export {
   type MetricOptions,
+  type RegistryOptions,
   type ResumeRunOptions,
   resumeRun,
   type StartRunOptions,

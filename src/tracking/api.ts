@@ -10,26 +10,33 @@ import { type MetricOptions, Tracker } from "./tracker.js";
 
 export type { EndStatus, MetricOptions };
 
-export interface StartRunOptions {
-  /** The experiment's name; it is created when it does not exist yet. */
-  experiment: string;
-  /** A name for people, shown by `mlbuild run list`. */
-  name?: string;
+/** Which registry to use; by default the one the CLI would use from the working directory. */
+export interface RegistryOptions {
   /**
    * The registry folder. Defaults to `MLBUILD_DIR`, then the nearest `.mlbuild/` above the
    * working directory, as for the CLI.
    */
   registry?: string;
+  /**
+   * A PostgreSQL registry's URL, as `--registry-url`. Defaults to `MLBUILD_REGISTRY_URL`, then
+   * the working copy's config; without one, the folder's SQLite registry.
+   */
+  registryUrl?: string;
 }
 
-export interface ResumeRunOptions {
+export interface StartRunOptions extends RegistryOptions {
+  /** The experiment's name; it is created when it does not exist yet. */
+  experiment: string;
+  /** A name for people, shown by `mlbuild run list`. */
+  name?: string;
+}
+
+export interface ResumeRunOptions extends RegistryOptions {
   /**
    * The run's ID or a unique prefix of it. Defaults to `MLBUILD_RUN_ID`, then the working
    * copy's current run (the one `mlbuild run start` began).
    */
   runId?: string;
-  /** The registry folder; see {@link StartRunOptions.registry}. */
-  registry?: string;
 }
 
 /** A run to log to. Every method resolves once the record is committed to the registry. */
@@ -69,7 +76,7 @@ class RunHandle implements TrackedRun {
   constructor(
     run: RunRecord,
     workspace: Workspace,
-    private readonly registryDir: string,
+    private readonly reopen: () => Promise<Workspace>,
   ) {
     this.runId = run.runId;
     this.experiment = run.experimentName;
@@ -106,9 +113,18 @@ class RunHandle implements TrackedRun {
 
   /** Reopens the registry after `close()`, so a handle stays usable (e.g. to attach a build). */
   private async tracker(): Promise<Tracker> {
-    this.opening ??= openWorkspace({ registryDir: this.registryDir });
+    this.opening ??= this.reopen();
     return new Tracker((await this.opening).registry);
   }
+}
+
+function openRegistry(options: RegistryOptions): Promise<Workspace> {
+  return openWorkspace({ registryDir: options.registry, registryUrl: options.registryUrl });
+}
+
+/** Reopens the same registry later, wherever the working directory has moved to since. */
+function reopener(workspace: Workspace, options: RegistryOptions): () => Promise<Workspace> {
+  return () => openRegistry({ ...options, registry: workspace.paths.root });
 }
 
 /**
@@ -128,10 +144,10 @@ class RunHandle implements TrackedRun {
  * ```
  */
 export async function startRun(options: StartRunOptions): Promise<TrackedRun> {
-  const workspace = await openWorkspace({ registryDir: options.registry });
+  const workspace = await openRegistry(options);
   try {
     const { run } = await new Tracker(workspace.registry).startRun(options);
-    return new RunHandle(run, workspace, workspace.paths.root);
+    return new RunHandle(run, workspace, reopener(workspace, options));
   } catch (error) {
     await workspace.close();
     throw error;
@@ -140,14 +156,14 @@ export async function startRun(options: StartRunOptions): Promise<TrackedRun> {
 
 /** Returns a handle to a run that exists already, such as one a CI step started with the CLI. */
 export async function resumeRun(options: ResumeRunOptions = {}): Promise<TrackedRun> {
-  const workspace = await openWorkspace({ registryDir: options.registry });
+  const workspace = await openRegistry(options);
   try {
     const tracker = new Tracker(workspace.registry);
     const run =
       options.runId === undefined
         ? (await requireCurrentRun(tracker, workspace.paths, process.env)).run
         : await tracker.resolveRun(options.runId);
-    return new RunHandle(run, workspace, workspace.paths.root);
+    return new RunHandle(run, workspace, reopener(workspace, options));
   } catch (error) {
     await workspace.close();
     throw error;

@@ -4,6 +4,7 @@ import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RunDetails } from "../../src/tracking/details.js";
 import { parseJson, repositoryRoot, runCli, temporaryDirectory } from "../helpers/cli.js";
+import { createScratchDatabase } from "../helpers/postgres.js";
 
 // The built package, as `import ... from "mlbuild"` gets it (package.json points there).
 type Library = typeof import("../../src/index.js");
@@ -72,30 +73,34 @@ function runWorker(worker: number, count: number, barrier: string, env: NodeJS.P
   });
 }
 
-describe("two processes logging to one run at once", () => {
+/** An initialised registry of the backend, as the environment a CI job would set. */
+async function registryEnvironment(backend: string) {
+  const directory = path.join(temporaryDirectory(), ".mlbuild");
+  const scratch = backend === "postgres" ? await createScratchDatabase() : undefined;
+  const env = { MLBUILD_DIR: directory, ...(scratch && { MLBUILD_REGISTRY_URL: scratch.url }) };
+  expect((await runCli(["init"], { env })).code).toBe(0);
+  return { env, dispose: async () => scratch?.drop() };
+}
+
+describe.each(["sqlite", "postgres"])("two processes logging to one run on %s", (backend) => {
   it("lose nothing: every one of hundreds of values is stored once", async () => {
-    const started = await runCli([
-      "run",
-      "start",
-      "-e",
-      "concurrency",
-      "--json",
-      "--registry",
-      registry,
-    ]);
+    const registry = await registryEnvironment(backend);
+    const started = await runCli(["run", "start", "-e", "concurrency", "--json"], registry);
     const runId = parseJson<{ run_id: string }>(started).run_id;
 
     // The workers import "mlbuild" by name and find the run through MLBUILD_RUN_ID, as a
     // training script in a CI job would.
     const count = 300;
     const barrier = temporaryDirectory("mlbuild-barrier-");
-    const env = { MLBUILD_DIR: registry, MLBUILD_RUN_ID: runId };
+    const env = { ...registry.env, MLBUILD_RUN_ID: runId };
     const results = await Promise.all(
       [0, 1].map((worker) => runWorker(worker, count, barrier, env)),
     );
     for (const result of results) expect(result, result.stderr).toMatchObject({ code: 0 });
 
-    const points = (await showRun(runId)).metrics.loss;
+    const shown = await runCli(["run", "show", runId, "--json"], registry);
+    const points = parseJson<RunDetails>(shown).metrics.loss;
+    await registry.dispose();
     expect(points).toHaveLength(2 * count);
     const expected = [0, 1].flatMap((worker) =>
       Array.from({ length: count }, (_, step) => worker * 100_000 + step),
