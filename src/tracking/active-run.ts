@@ -27,6 +27,9 @@ async function rememberedRunId(paths: RegistryPaths): Promise<string | undefined
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
+// TODO(config race): config.json is read, changed and rewritten without a lock, so two commands
+// writing settings at the same instant could lose one write; and two `run start`s racing in one
+// working copy could both pass the active-run check.
 export async function rememberCurrentRun(paths: RegistryPaths, runId: string): Promise<void> {
   const config = await readWorkspaceConfig(paths);
   await writeWorkspaceConfig(paths, { ...config, [configKey]: runId });
