@@ -5,7 +5,15 @@
  * Runtime fuses these groups into integer kernels; other runtimes still run the float graph.
  * The reference point is ONNX Runtime's `quantize_static` with QDQ format.
  */
-import { type AttributeValue, floatTensor, makeNode, uint8Tensor } from "../builder.js";
+
+import { UsageError } from "../../errors.js";
+import {
+  type AttributeValue,
+  floatTensor,
+  int32Tensor,
+  makeNode,
+  uint8Tensor,
+} from "../builder.js";
 import { clone, type ModelProto, ModelProtoSchema, type NodeProto } from "../proto.js";
 import { type ActivationRange, uint8Parameters } from "./calibration.js";
 import { constantsToInitializers, importOpset, NameAllocator, opsetVersion } from "./graph-edit.js";
@@ -15,6 +23,12 @@ export interface Int8StaticOptions {
   perTensor?: boolean;
   allowNoop?: boolean;
 }
+
+/**
+ * ONNX Runtime fuses QDQ groups into ai.onnx QLinearConv/QLinearMatMul (opset 10) whatever the
+ * model's opset, so an older model fails to load once quantized.
+ */
+const FUSED_KERNEL_OPSET = 10;
 
 /** DequantizeLinear's `axis` (per-channel weights) came with opset 13. */
 const PER_CHANNEL_OPSET = 13;
@@ -120,10 +134,59 @@ class QdqRewriter {
     const activation = this.activation(node.input[0], nodes);
     const output = node.output[0];
     const computed = this.names.fresh(`${output}_float`);
-    const inputs = [activation, weightOutput, ...node.input.slice(2)];
+    const bias = this.quantizedBias(node, weight.scaleValues, nodes);
+    const inputs = [activation, weightOutput, ...(bias ? [bias] : node.input.slice(2))];
     nodes.push({ ...node, input: inputs, output: [computed, ...node.output.slice(1)] });
     this.qdqOutput(output, computed, nodes);
     return nodes;
+  }
+
+  /**
+   * A 1-D bias as int32 with scale activation_scale × weight_scale, behind a DequantizeLinear.
+   * This is the form ONNX Runtime fuses into QLinearConv; given a float bias, recent runtimes
+   * quantize it themselves with an operator (Round) that models before opset 11 cannot hold.
+   */
+  private quantizedBias(
+    node: NodeProto,
+    weightScales: Float32Array,
+    nodes: NodeProto[],
+  ): string | undefined {
+    const bias = this.planner.constantValues(node.input[2]);
+    if (!bias || bias.dims.length !== 1) return undefined;
+    const activationScale = uint8Parameters(this.rangeOf(node.input[0])).scale;
+    const scales = Float32Array.from(
+      { length: bias.values.length },
+      (_, channel) => activationScale * weightScales[weightScales.length === 1 ? 0 : channel],
+    );
+    const quantized = Int32Array.from(bias.values, (value, channel) =>
+      Math.round(value / scales[channel]),
+    );
+    const perChannel = scales.length > 1;
+    const valuesName = this.planner.addTensor(
+      int32Tensor(`${node.input[2]}_quantized`, bias.dims, quantized),
+    );
+    const scaleName = this.planner.addTensor(
+      floatTensor(
+        `${node.input[2]}_scale`,
+        perChannel ? bias.dims : [],
+        perChannel ? scales : [scales[0]],
+      ),
+    );
+    const output = this.names.fresh(`${node.input[2]}_dequantized`);
+    const attributes: Record<string, AttributeValue> = perChannel ? { axis: { int: 0 } } : {};
+    nodes.push(
+      makeNode("DequantizeLinear", [valuesName, scaleName], [output], attributes, {
+        name: this.names.fresh(`${node.input[2]}_DequantizeLinear`),
+        domain: this.domain,
+      }),
+    );
+    return output;
+  }
+
+  private rangeOf(name: string): ActivationRange {
+    const range = this.ranges.get(name);
+    if (!range) throw new Error(`No calibration range for '${name}'`);
+    return range;
   }
 
   /** The node's output goes through Q→DQ under its original name, so consumers are unchanged. */
@@ -147,6 +210,15 @@ export function quantizeStatic(
   const graph = model.graph;
   if (!graph) throw new Error("model has no graph");
   const opset = opsetVersion(model) ?? 1;
+  if (opset < FUSED_KERNEL_OPSET) {
+    throw new UsageError(
+      "OPSET_UNSUPPORTED",
+      `int8-static needs ai.onnx opset ${FUSED_KERNEL_OPSET} or later; the model imports opset ${opset}`,
+      {
+        hint: `ONNX Runtime turns QDQ groups into QLinearConv/QLinearMatMul (opset ${FUSED_KERNEL_OPSET}). Re-export with a newer opset, or use --quantize int8.`,
+      },
+    );
+  }
   // Before opset 13 the standard Q/DQ have no axis; ONNX Runtime's com.microsoft ones do.
   const domain = opset >= PER_CHANNEL_OPSET ? "" : "com.microsoft";
   const names = new NameAllocator(model);

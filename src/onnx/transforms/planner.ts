@@ -133,7 +133,7 @@ export class QuantizationPlanner {
     dims: number[],
     axis: number,
     options: { scaleFactor?: number; scaleShape?: number[]; perChannelZeroPoint?: boolean } = {},
-  ): { values: string; scales: string; zeroPoint: string } {
+  ): { values: string; scales: string; zeroPoint: string; scaleValues: Float32Array } {
     const weight = quantizeWeight(values, dims, this.options.perTensor ? undefined : axis);
     const factor = options.scaleFactor ?? 1;
     const storedScales =
@@ -147,7 +147,21 @@ export class QuantizationPlanner {
         perChannelZeroPoint: options.perChannelZeroPoint,
       },
     );
-    return this.queue(tensors);
+    return { ...this.queue(tensors), scaleValues: storedScales };
+  }
+
+  /** The float32 values of a constant input, if it is one. */
+  constantValues(name: string | undefined): { values: Float32Array; dims: number[] } | undefined {
+    const tensor = this.constantFloat(name);
+    if (!tensor) return undefined;
+    return { values: floatValues(tensor) as Float32Array, dims: tensor.dims.map(Number) };
+  }
+
+  /** Queues an initializer built by the caller, under a fresh name; returns the name. */
+  addTensor(tensor: TensorProto): string {
+    const renamed = { ...tensor, name: this.names.fresh(tensor.name) };
+    this.added.push(renamed);
+    return renamed.name;
   }
 
   private queue(tensors: WeightTensors): { values: string; scales: string; zeroPoint: string } {
