@@ -14,8 +14,9 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description("check the environment: runtimes, registry health, targets")
+    .option("--noise", "also measure how noisy this machine is and which thresholds it supports")
     .action(
-      action(async (context) => {
+      action(async (context, options: { noise?: boolean }) => {
         const doctor = await import("../../doctor/checks.js");
         const checks: Check[] = [doctor.checkNode(), ...(await doctor.checkRuntimes())];
         try {
@@ -30,6 +31,12 @@ export function registerDoctor(program: Command): void {
           });
         }
         checks.push(...doctor.checkTargets());
+        if (options.noise) {
+          const { measureNoise } = await import("../../gates/noise.js");
+          const noise = await measureNoise();
+          const status = noise.supported_threshold_pct === null ? "warn" : "ok";
+          checks.push({ name: "noise", status, detail: noise.message });
+        }
 
         const failed = checks.some((check) => check.status === "fail");
         context.output.result({ healthy: !failed, checks }, () =>
