@@ -140,6 +140,8 @@ async function timeRuns(session: InferenceSession, feeds: Feeds, count: number) 
 /**
  * The steady state: `concurrency` lanes each keep one run in flight. A run's latency is from
  * its submission to its result, so under load it includes the wait for the runtime.
+ * TODO(parallel sessions): onnxruntime-node runs `session.run` synchronously on this thread,
+ * so lanes queue rather than overlap; a worker thread with its own session per lane would.
  */
 async function measure(session: InferenceSession, feeds: Feeds, request: BenchmarkChildRequest) {
   const samples: number[] = [];
