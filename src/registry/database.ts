@@ -23,7 +23,7 @@ export interface Queryable {
 export interface Database extends Queryable {
   /**
    * Runs `work` in one transaction: every multi-row change commits whole or not at all.
-   * Writers are serialised (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: SERIALIZABLE with retries),
+   * Writers are serialised (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an advisory lock, with retries),
    * so `work` may run more than once and must touch nothing but the database.
    */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
