@@ -3,7 +3,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  ListObjectsCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -64,26 +64,32 @@ export class S3Remote implements Remote {
     throw s3Failure(error, { bucket: this.bucket, location: this.location });
   }
 
+  /**
+   * Pages through ListObjects (version 1) with the last key as the marker. Version 2's opaque
+   * continuation tokens would do as well on AWS, but some S3-compatible servers (s3rver on
+   * OpenSSL 3) fail to make them, and a marker works everywhere.
+   */
   async list(prefix: string): Promise<RemoteEntry[]> {
     const entries: RemoteEntry[] = [];
     const strip = this.prefix ? this.prefix.length + 1 : 0;
-    let token: string | undefined;
-    do {
+    let marker: string | undefined;
+    for (;;) {
       const page = await this.client
         .send(
-          new ListObjectsV2Command({
+          new ListObjectsCommand({
             Bucket: this.bucket,
             Prefix: this.keyOf(prefix),
-            ContinuationToken: token,
+            Marker: marker,
           }),
         )
         .catch((error: unknown) => this.fail(error));
-      for (const object of page.Contents ?? []) {
+      const contents = page.Contents ?? [];
+      for (const object of contents) {
         if (object.Key) entries.push({ key: object.Key.slice(strip), size: object.Size ?? 0 });
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return entries;
+      if (!page.IsTruncated || contents.length === 0) return entries;
+      marker = contents[contents.length - 1].Key;
+    }
   }
 
   async head(key: string): Promise<RemoteEntry | undefined> {

@@ -104,7 +104,7 @@ export async function startS3rver(
 ): Promise<S3Server> {
   const directory = temporaryDirectory("mlbuild-s3rver-");
   const s3rver = new S3rver({
-    silent: true,
+    silent: process.env.S3RVER_LOG === undefined,
     directory,
     configureBuckets: buckets.map((name) => ({ name, configs: [] })),
   });

@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from "node:fs";
 import type { ServerResponse } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { S3Remote } from "../../src/remote/s3-remote.js";
 import { openWorkspace } from "../../src/workspace.js";
@@ -310,5 +311,27 @@ describe("remote configuration", () => {
       await runCli(["--registry", registry, "--json", "remote", "list"]),
     );
     expect(after).toEqual([{ name: "shared", backend: "local", path: directory, default: true }]);
+  });
+});
+
+describe("the S3 backend", () => {
+  it("lists past the server's page size of 1,000 keys", async () => {
+    process.env.AWS_ACCESS_KEY_ID = s3Credentials.AWS_ACCESS_KEY_ID;
+    process.env.AWS_SECRET_ACCESS_KEY = s3Credentials.AWS_SECRET_ACCESS_KEY;
+    const remote = new S3Remote({ bucket: "models", prefix: "paged", endpoint: server.endpoint });
+    const keys = Array.from(
+      { length: 1005 },
+      (_, index) => `many/${String(index).padStart(5, "0")}`,
+    );
+    for (let start = 0; start < keys.length; start += 25) {
+      await Promise.all(
+        keys
+          .slice(start, start + 25)
+          .map((key) => remote.put(key, Readable.from([Buffer.from(key)]))),
+      );
+    }
+    const listed = await remote.list("many/");
+    expect(listed.map((entry) => entry.key)).toEqual(keys);
+    await remote.close();
   });
 });
