@@ -43,14 +43,29 @@ export function registerDiff(program: Command): void {
     .description("config, signature, graph and size differences between two builds")
     .argument("<a>", "the first build")
     .argument("<b>", "the second build")
+    .option("--profile", "also compare time per op type (profiles a build that has none)")
     .action(
-      action(async (context, first: string, second: string) => {
+      action(async (context, first: string, second: string, flags: { profile?: boolean }) => {
         const { diffBuilds } = await import("../../build/diff.js");
         const workspace = await context.workspace();
         const a = await workspace.registry.resolve(first);
         const b = await workspace.registry.resolve(second);
         const diff = diffBuilds(a, b);
-        context.output.result(diff, () => render(diff));
+        if (!flags.profile) {
+          context.output.result(diff, () => render(diff));
+          return 0;
+        }
+        const { diffProfiles } = await import("../../profile/op-type-diff.js");
+        const { renderProfileDiff } = await import("../profile-text.js");
+        const profile = await diffProfiles(workspace, a, b);
+        context.output.result({ ...diff, profile }, () =>
+          [render(diff), renderProfileDiff(profile)].join("\n"),
+        );
+        if (!profile.same_testbed) {
+          context.output.warn(
+            "the two profiles come from different testbeds; times may not compare",
+          );
+        }
         return 0;
       }),
     );

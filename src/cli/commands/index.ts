@@ -8,6 +8,7 @@ import { registerExperiment } from "./experiment.js";
 import { registerInit } from "./init.js";
 import { registerInspect } from "./inspect.js";
 import { registerLog } from "./log.js";
+import { registerProfile } from "./profile.js";
 import { registerPull } from "./pull.js";
 import { registerPush } from "./push.js";
 import { registerRemote } from "./remote.js";
@@ -27,6 +28,7 @@ export const commands: Array<(program: Command) => void> = [
   registerBuild,
   registerInspect,
   registerBenchmark,
+  registerProfile,
   registerLog,
   registerShow,
   registerDiff,
