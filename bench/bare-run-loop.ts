@@ -2,7 +2,7 @@
  * The reference for bench/benchmark-overhead.ts: a bare `session.run` loop in its own process,
  * with the harness's session options and inputs, and nothing else. Prints its samples as JSON.
  *
- *   node --import tsx bench/bare-run-loop.ts MODEL RUNS WARMUP
+ *   node --import tsx bench/bare-run-loop.ts MODEL RUNS WARMUP BATCH
  */
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
@@ -11,7 +11,7 @@ import { prepareInputs } from "../src/runtime/inputs.js";
 import { sessionOptions } from "../src/runtime/session.js";
 import { parseTarget } from "../src/runtime/targets.js";
 
-const [modelPath, runsText, warmupText] = process.argv.slice(2);
+const [modelPath, runsText, warmupText, batchText] = process.argv.slice(2);
 const session = await ort.InferenceSession.create(
   await readFile(modelPath),
   sessionOptions(parseTarget("cpu")),
@@ -22,7 +22,7 @@ const signatures = session.inputMetadata.map((metadata) => ({
   shape: metadata.isTensor ? [...metadata.shape] : null,
 }));
 const feeds: Record<string, ort.Tensor> = {};
-for (const input of await prepareInputs(signatures)) {
+for (const input of await prepareInputs(signatures, { batch: Number(batchText) })) {
   feeds[input.name] = new ort.Tensor(
     input.dtype as "float32",
     input.data as Float32Array,

@@ -37,18 +37,26 @@ interface Case {
   runs: number;
   warmup: number;
   aim: number;
+  /** The batch at which the fixture takes its nominal time (see onnx/fixtures/presets.ts). */
+  batch: number;
 }
 
 const cases: Case[] = [
-  { fixture: "mlp-small", runs: 2000, warmup: 200, aim: 0.03 },
-  { fixture: "mlp-20ms", runs: 60, warmup: 10, aim: 0.01 },
+  { fixture: "mlp-small", runs: 2000, warmup: 200, aim: 0.03, batch: 1 },
+  { fixture: "mlp-20ms", runs: 60, warmup: 10, aim: 0.01, batch: 256 },
 ];
 
-async function bareLoop(model: string, runs: number, warmup: number): Promise<number[]> {
+async function bareLoop(model: string, testCase: Case): Promise<number[]> {
   const script = path.join(root, "bench/bare-run-loop.ts");
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ["--import", "tsx", script, model, String(runs), String(warmup)],
+    [
+      "--import",
+      "tsx",
+      script,
+      model,
+      ...[testCase.runs, testCase.warmup, testCase.batch].map(String),
+    ],
     { cwd: root, maxBuffer: 64 * 2 ** 20 },
   );
   return JSON.parse(stdout) as number[];
@@ -69,14 +77,14 @@ try {
     for (let round = 0; round < rounds; round++) {
       // Alternate which side goes first, so a machine that slows down over time favours neither.
       const bareFirst = round % 2 === 1;
-      const bareRound = bareFirst ? await bareLoop(modelFile, testCase.runs, testCase.warmup) : [];
+      const bareRound = bareFirst ? await bareLoop(modelFile, testCase) : [];
       const result = await runBenchmark(workspace, build, {
         runs: testCase.runs,
         warmup: testCase.warmup,
+        batch: testCase.batch,
         store: false,
       });
-      if (!bareFirst)
-        bareRound.push(...(await bareLoop(modelFile, testCase.runs, testCase.warmup)));
+      if (!bareFirst) bareRound.push(...(await bareLoop(modelFile, testCase)));
       roundRatios.push(median(Array.from(result.samples)) / median(bareRound));
       bare.push(...bareRound);
       harness.push(...result.samples);
