@@ -5,6 +5,7 @@ import { registerCompare } from "./compare.js";
 import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
 import { registerExperiment } from "./experiment.js";
+import { registerHistory } from "./history.js";
 import { registerInit } from "./init.js";
 import { registerInspect } from "./inspect.js";
 import { registerLog } from "./log.js";
@@ -12,6 +13,7 @@ import { registerProfile } from "./profile.js";
 import { registerPull } from "./pull.js";
 import { registerPush } from "./push.js";
 import { registerRemote } from "./remote.js";
+import { registerReport } from "./report.js";
 import { registerRun } from "./run.js";
 import { registerShow } from "./show.js";
 import { registerSync } from "./sync.js";
@@ -37,6 +39,8 @@ export const commands: Array<(program: Command) => void> = [
   registerRun,
   registerValidate,
   registerCompare,
+  registerReport,
+  registerHistory,
   registerRemote,
   registerPush,
   registerPull,
