@@ -64,9 +64,8 @@ export function warmupLines(analysis: WarmupAnalysis): string[] {
     .map((value) => value.toFixed(value < 10 ? 2 : 1))
     .join(" ");
   const steady =
-    analysis.steady_state_index === null
-      ? `not settled within ${analysis.curve_ms.length} runs: raise --warmup-runs`
-      : `from run ${analysis.steady_state_index} at ${ms(analysis.steady_state_ms)}`;
+    `from run ${analysis.steady_state_index} at ${ms(analysis.steady_state_ms)}` +
+    (analysis.settled ? "" : ` (late in ${analysis.curve_ms.length} runs: raise --warmup-runs)`);
   return [
     "Warm-up (fresh session, profiler off):",
     `  Session creation ${ms(analysis.session_creation_ms)}, first inference ${ms(analysis.first_inference_ms)}`,

@@ -107,7 +107,8 @@ async function measureWarmup(
 ): Promise<WarmupAnalysis> {
   const child = await spawnWorker<BenchmarkChildRequest, BenchmarkChildResult>(
     "benchmark-child",
-    { ...request, warmup: runs - 1, maxRuns: 1, minimumRuns: 1, concurrency: 1 },
+    // The curve: the first inference, the child's warm-up runs, and its one measured run.
+    { ...request, warmup: runs - 2, maxRuns: 1, minimumRuns: 1, concurrency: 1 },
     { timeoutMs, nodeFlags: ["--expose-gc"] },
   );
   const curve = [child.firstInferenceMs, ...child.warmupSamples, ...child.samples];

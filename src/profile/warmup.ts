@@ -14,8 +14,10 @@ export interface WarmupAnalysis {
   method: string;
   /** Where PELT starts a new level (run indices). */
   change_points: number[];
-  /** The first run in steady state; null when the curve has not settled by its end. */
-  steady_state_index: number | null;
+  /** The first run of the final level (levels of ≤ 2 runs after it are spikes). */
+  steady_state_index: number;
+  /** False when steady state began only in the curve's last quarter: it may not be steady. */
+  settled: boolean;
   /** The rolling-median rule of stats/drift.ts, as a second opinion. */
   rolling_median_index: number | null;
   /** Median latency of the final level. */
@@ -31,7 +33,7 @@ const spikeLength = 2;
 
 export const warmupMethod =
   "PELT change points (Killick, Fearnhead & Eckley 2012) on log latency, penalty 4·ln(n); " +
-  `steady state = first level within ${settledTolerance * 100}% of the final one, ` +
+  `steady state = start of the first level within ${settledTolerance * 100}% of the final one, ` +
   `later levels of ≤ ${spikeLength} runs ignored as spikes`;
 
 interface Level {
@@ -48,29 +50,39 @@ function levelsOf(logCurve: readonly number[], changePoints: readonly number[]):
   });
 }
 
-function steadyIndex(levels: readonly Level[]): number | null {
-  const final = levels[levels.length - 1];
-  if (final.end - final.start <= spikeLength && levels.length > 1) return null;
+/** The final regime: the last level that is longer than a spike (or the last level of all). */
+function finalLevel(levels: readonly Level[]): Level {
+  const regimes = levels.filter((level) => level.end - level.start > spikeLength);
+  return regimes[regimes.length - 1] ?? levels[levels.length - 1];
+}
+
+function steadyIndex(levels: readonly Level[], final: Level): number {
   const settled = (level: Level) =>
     Math.abs(level.logLevel - final.logLevel) <= Math.log1p(settledTolerance);
-  for (let index = 0; index < levels.length; index++) {
-    if (!settled(levels[index])) continue;
-    const later = levels.slice(index + 1);
-    if (later.every((level) => settled(level) || level.end - level.start <= spikeLength)) {
-      return levels[index].start;
-    }
-  }
-  return null;
+  const index = levels.findIndex(
+    (level, position) =>
+      settled(level) &&
+      levels
+        .slice(position + 1)
+        .every((later) => settled(later) || later.end - later.start <= spikeLength),
+  );
+  // The final level always qualifies, so a match exists.
+  return levels[Math.max(index, 0)].start;
 }
 
 /**
  * The warm-up count for `benchmark`: the runs before steady state other than the first
  * inference (which benchmark always sets apart), plus a quarter for the uncertainty of where
- * a change point falls, and at least one.
+ * a change point falls, and at least one. A curve that only settled in its last quarter may
+ * not have settled at all: then every run of it is recommended.
  */
-function recommendedWarmup(steady: number | null, curveLength: number): number {
-  if (steady === null) return curveLength;
+function recommendedWarmup(steady: number, curveLength: number): number {
+  if (!settledEarly(steady, curveLength)) return curveLength;
   return Math.max(1, Math.ceil(1.25 * (steady - 1)));
+}
+
+function settledEarly(steady: number, curveLength: number): boolean {
+  return steady <= 0.75 * curveLength;
 }
 
 export function analyzeWarmupCurve(
@@ -80,9 +92,9 @@ export function analyzeWarmupCurve(
   const logCurve = curveMs.map((value) => Math.log(Math.max(value, 1e-6)));
   const changePoints = detectChangePoints(logCurve);
   const levels = levelsOf(logCurve, changePoints);
-  const steady = steadyIndex(levels);
+  const final = finalLevel(levels);
+  const steady = steadyIndex(levels, final);
   const rolling = steadyStateStart(curveMs);
-  const final = levels[levels.length - 1];
 
   return {
     session_creation_ms: cold.sessionCreationMs,
@@ -91,6 +103,7 @@ export function analyzeWarmupCurve(
     method: warmupMethod,
     change_points: changePoints,
     steady_state_index: steady,
+    settled: settledEarly(steady, curveMs.length),
     rolling_median_index: rolling ?? null,
     steady_state_ms: median(curveMs.slice(final.start, final.end)),
     recommended_warmup: recommendedWarmup(steady, curveMs.length),
