@@ -124,11 +124,11 @@ export const limitsFileSchema = z
   })
   .passthrough();
 
-function describeIssuePath(issuePath: readonly PropertyKey[]): string {
+export function describeIssuePath(issuePath: readonly PropertyKey[]): string {
   return issuePath.length === 0 ? "(top level)" : issuePath.map(String).join(".");
 }
 
-interface SchemaIssue {
+export interface SchemaIssue {
   path: PropertyKey[];
   message: string;
   code?: string;
@@ -139,7 +139,7 @@ interface SchemaIssue {
  * A limit is a number or an object, so a bad object fails both branches of the union; the
  * branch that got deeper into the value says what is actually wrong.
  */
-function deepestIssue(issue: SchemaIssue): SchemaIssue {
+export function deepestIssue(issue: SchemaIssue): SchemaIssue {
   if (issue.code !== "invalid_union" || !issue.errors) return issue;
   const branches = issue.errors.flat().map(deepestIssue);
   const deepest = branches.sort((a, b) => b.path.length - a.path.length)[0];
@@ -171,7 +171,12 @@ export function parseLimitsFile(text: string, file: string): Limit[] {
       },
     );
   }
-  return Object.entries(parsed.data.limits).flatMap(([name, entry]) => {
+  return limitsOf(parsed.data.limits);
+}
+
+/** The limits of a parsed `limits` section (also used by the `ci` config). */
+export function limitsOf(section: z.infer<typeof limitsFileSchema>["limits"]): Limit[] {
+  return Object.entries(section).flatMap(([name, entry]) => {
     const gate = limitGates.find((candidate) => candidate.gate === name) as LimitGate;
     if (entry === undefined) return [];
     if (typeof entry === "number") return { gate, value: entry, severity: "error" as const };
