@@ -35,6 +35,11 @@ export class ErrorAccumulator {
   private agreeingRows = 0;
   private nonFinite = false;
 
+  /** True when the candidate produced an infinity or NaN where the reference did not. */
+  get hasNonFinite(): boolean {
+    return this.nonFinite;
+  }
+
   add(reference: Float32Array, candidate: Float32Array): void {
     for (let index = 0; index < reference.length; index++) {
       const expected = reference[index];

@@ -125,6 +125,8 @@ export async function buildModel(
       ? await measureBuildAccuracy(source, artifact, model, transformInputs)
       : null;
 
+  // Transformed builds keep their source locally, so `inspect --divergence` can compare them.
+  if (transformsFor(config).length > 0) await workspace.store.putBytes(source);
   const stored = await placeArtifact(workspace, artifact);
   const summary = summarizeModel(await loadModelBuffer(artifact, { label }));
   const build: BuildRecord = {

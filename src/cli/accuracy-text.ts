@@ -7,6 +7,9 @@ function figure(value: JsonValue | undefined, digits: number): string {
 
 /** One line: max and mean error, cosine, SQNR, top-1, and what the inputs were. */
 export function formatAccuracy(accuracy: JsonObject): string {
+  if (accuracy.max_abs_error === Number.MAX_VALUE) {
+    return `outputs contain infinities or NaN (${accuracy.samples} samples, ${accuracy.inputs_source})`;
+  }
   const sqnr =
     typeof accuracy.sqnr_db === "number" ? `${accuracy.sqnr_db.toFixed(1)} dB` : "∞ (identical)";
   const top1 =

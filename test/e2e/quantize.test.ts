@@ -101,6 +101,22 @@ describe("transformed builds", () => {
   });
 });
 
+describe("inspect --divergence", () => {
+  it("names the first value where the transformed model departs from its source", async () => {
+    const args = ["build", "--model", models["large-weights"], "--quantize", "fp16", "--json"];
+    const built = parseJson<BuildOutput>(await cli(args));
+    const result = await cli(["inspect", built.build_id.slice(0, 8), "--divergence", "--json"]);
+    expect(result.code).toBe(0);
+    const report = parseJson<{
+      first_offender: { value: string; finite: boolean } | null;
+      layers: Array<{ value: string }>;
+    }>(result);
+    // The clamped weights make the MatMul overflow float16 before the scaling Mul brings it back.
+    expect(report.first_offender).toMatchObject({ value: "matmul_0", finite: false });
+    expect(report.layers.map((layer) => layer.value)).toEqual(["matmul_0", "output"]);
+  });
+});
+
 describe("bad input leaves the registry unchanged", () => {
   async function expectRefused(args: string[], message: RegExp): Promise<void> {
     const before = registryState(registry);

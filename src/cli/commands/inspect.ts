@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { ModelSummary, TensorSignature } from "../../onnx/summary.js";
 import { action } from "../context.js";
+import { renderDivergence } from "../divergence-text.js";
 import { formatBytes, renderTable } from "../table.js";
 
 function signature(tensor: TensorSignature): string[] {
@@ -33,8 +34,15 @@ export function registerInspect(program: Command): void {
     .command("inspect")
     .description("inputs, outputs, opsets, op histogram, parameters and size of a model")
     .argument("<ref-or-file>", "an ONNX file, or a build reference")
+    .option("--divergence", "where a quantized build departs from its source, value by value")
     .action(
-      action(async (context, argument: string) => {
+      action(async (context, argument: string, options: { divergence?: boolean }) => {
+        if (options.divergence) {
+          const { findDivergence } = await import("../../build/divergence.js");
+          const report = await findDivergence(await context.workspace(), argument);
+          context.output.result(report, () => renderDivergence(report));
+          return 0;
+        }
         const { inspectModel } = await import("../../build/inspect.js");
         const result = await inspectModel(argument, () => context.workspace());
         context.output.result(result, () => renderSummary(result.summary));
