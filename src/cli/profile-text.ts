@@ -113,8 +113,10 @@ export function renderProfileDiff(diff: ProfileDiff): string {
     change(entry),
   ]);
   const sign = diff.measured_change_pct >= 0 ? "+" : "";
+  const fresh = [diff.a.profiled_now ? "A" : "", diff.b.profiled_now ? "B" : ""].filter(Boolean);
+  const note = fresh.length > 0 ? `; ${fresh.join(" and ")} profiled now, none was stored` : "";
   const lines = [
-    `time per op type (profiles ${diff.a.profile_id.slice(0, 12)} -> ${diff.b.profile_id.slice(0, 12)}):`,
+    `time per op type (profiles ${diff.a.profile_id.slice(0, 12)} -> ${diff.b.profile_id.slice(0, 12)}${note}):`,
     renderTable(["OP TYPE", "A", "B", "CHANGE", "%"], rows, {
       indent: "  ",
       align: ["left", "right", "right", "right", "right"],
