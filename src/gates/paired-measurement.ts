@@ -43,5 +43,8 @@ export async function pairedModelOf(
 /** One measurement process; a hang is stopped well after the measurement should have ended. */
 export function runPairedProcess(request: PairedRequest): Promise<PairedResult> {
   const timeoutMs = 120_000 + request.measureSeconds * 4000;
-  return spawnWorker<PairedRequest, PairedResult>("paired-child", request, { timeoutMs });
+  return spawnWorker<PairedRequest, PairedResult>("paired-child", request, {
+    timeoutMs,
+    nodeFlags: ["--expose-gc"],
+  });
 }

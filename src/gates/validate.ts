@@ -8,6 +8,7 @@
  */
 import { UsageError } from "../errors.js";
 import type { BuildRecord } from "../registry/records.js";
+import type { PairedModel } from "../runtime/paired-child.js";
 import { sequentialPlan } from "../stats/ratio.js";
 import type { Workspace } from "../workspace.js";
 import { cachedEstimates } from "./cached-validate.js";
@@ -23,6 +24,7 @@ import {
 import { type InputChoice, pairedModelOf, runPairedProcess } from "./paired-measurement.js";
 import { defaultMeasurement, type MeasurementSettings } from "./sequential-compare.js";
 import type { LimitCheck, ValidateResult } from "./types.js";
+import { type MeasuredProcess, storeValidateBenchmark } from "./validate-record.js";
 
 export interface ValidateRequest {
   ref: string;
@@ -63,15 +65,22 @@ function statisticOf(limit: Limit): (values: ProcessValues) => number {
   return statistic;
 }
 
+interface FreshMeasurement {
+  checks: LimitCheck[];
+  processes: MeasuredProcess[];
+  model: PairedModel;
+  settings: MeasurementSettings;
+}
+
 async function freshChecks(
   workspace: Workspace,
   build: BuildRecord,
   limits: readonly Limit[],
   request: ValidateRequest,
-): Promise<LimitCheck[]> {
-  const settings = { ...defaultMeasurement, ...request.measurement };
-  const model = await pairedModelOf(workspace, build, request.inputs);
+): Promise<FreshMeasurement> {
   const batch = request.inputs?.batch ?? 1;
+  const settings = { ...defaultMeasurement, ...request.measurement, batch };
+  const model = await pairedModelOf(workspace, build, request.inputs);
   const plan = sequentialPlan({
     maxLooks,
     alpha: (request.alpha ?? 0.05) / limits.length,
@@ -80,31 +89,38 @@ async function freshChecks(
   });
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const processes: ProcessValues[] = [];
-  let checks: LimitCheck[] = [];
+  const processes: MeasuredProcess[] = [];
+  const values = (): ProcessValues[] =>
+    processes.map(({ result }) => ({
+      samplesMs: result.models[0].samplesMs,
+      memoryBytes: result.models[0].memoryBytes,
+      batch,
+    }));
   const decideAll = (confidence: number) =>
     limits.map((limit) => {
-      const values = processes.map(statisticOf(limit));
-      return checkLimit(limit, perProcessEstimate(values, confidence), false);
+      const perProcess = values().map(statisticOf(limit));
+      return checkLimit(limit, perProcessEstimate(perProcess, confidence), false);
     });
+  const measured = (checks: LimitCheck[]) => ({ checks, processes, model, settings });
 
+  let checks: LimitCheck[] = [];
   for (const look of plan.looks) {
     while (processes.length < look.processes) {
       const perProcess = elapsed() / Math.max(processes.length, 1);
       const enoughData = processes.length >= 2;
       // Out of budget: what is decided at this look's confidence stands, the rest is inconclusive.
       if (enoughData && elapsed() + perProcess > request.budgetSeconds) {
-        return decideAll(look.confidence);
+        return measured(decideAll(look.confidence));
       }
+      const spawnedAt = performance.now();
       const result = await runPairedProcess({ ...settings, models: [model], creationOrder: [0] });
-      const [measured] = result.models;
-      processes.push({ samplesMs: measured.samplesMs, memoryBytes: measured.memoryBytes, batch });
+      processes.push({ result, wallMs: performance.now() - spawnedAt });
       request.onProgress?.(`measured ${processes.length} processes`);
     }
     checks = decideAll(look.confidence);
-    if (checks.every((check) => check.status !== "inconclusive")) return checks;
+    if (checks.every((check) => check.status !== "inconclusive")) return measured(checks);
   }
-  return checks;
+  return measured(checks);
 }
 
 export async function validateBuild(
@@ -130,7 +146,15 @@ export async function validateBuild(
       return checkLimit(limit, estimate, false);
     });
   } else if (measuredLimits.length > 0) {
-    measuredChecks = await freshChecks(workspace, build, measuredLimits, request);
+    const fresh = await freshChecks(workspace, build, measuredLimits, request);
+    measuredChecks = fresh.checks;
+    benchmarkId = await storeValidateBenchmark(workspace, {
+      build,
+      model: fresh.model,
+      processes: fresh.processes,
+      settings: fresh.settings,
+      seed: request.inputs?.seed ?? 0,
+    });
   }
 
   const byGate = new Map(

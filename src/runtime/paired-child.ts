@@ -47,6 +47,8 @@ export interface PairedRequest {
 export interface ModelMeasurement {
   /** Steady-state latencies in milliseconds, in run order. */
   samplesMs: number[];
+  /** Warm-up latencies (the first run excluded: it is `firstRunMs`), kept apart. */
+  warmupSamplesMs: number[];
   /** Resident memory the session added (creation plus warm-up), in bytes. */
   memoryBytes: number;
   createMs: number;
@@ -56,6 +58,16 @@ export interface ModelMeasurement {
 export interface PairedResult {
   /** Same order as the request's models. */
   models: ModelMeasurement[];
+  /** From process start to the request's arrival: Node.js start-up and module loading. */
+  processStartMs: number;
+  /** Loading the runtime(s) and running the primer model. */
+  runtimeLoadMs: number;
+  /** Wall time of the alternating steady-state phase. */
+  steadyStateMs: number;
+  /** RSS after the runtime loaded (and a forced GC), before any session: as benchmark-child. */
+  baselineRssBytes: number;
+  /** The process's peak RSS (getrusage high-water mark) at the end of the steady state. */
+  peakRssBytes: number;
 }
 
 type Feeds = Record<string, OrtTensor>;
@@ -88,10 +100,16 @@ async function openSession(model: PairedModel, request: PairedRequest): Promise<
   const firstStarted = performance.now();
   await session.run(feeds);
   const firstRunMs = performance.now() - firstStarted;
-  for (let run = 1; run < request.warmupRuns; run++) await session.run(feeds);
+  const warmupSamplesMs: number[] = [];
+  for (let run = 1; run < request.warmupRuns; run++) {
+    const runStarted = performance.now();
+    await session.run(feeds);
+    warmupSamplesMs.push(performance.now() - runStarted);
+  }
 
   const memoryBytes = Math.max(0, process.memoryUsage().rss - rssBefore);
-  return { session, feeds, measurement: { samplesMs: [], memoryBytes, createMs, firstRunMs } };
+  const measurement = { samplesMs: [], warmupSamplesMs, memoryBytes, createMs, firstRunMs };
+  return { session, feeds, measurement };
 }
 
 async function timeBlock(live: LiveSession, runs: number): Promise<void> {
@@ -128,8 +146,13 @@ async function primeRuntimes(models: readonly PairedModel[]): Promise<InferenceS
 }
 
 export async function measureInThisProcess(request: PairedRequest): Promise<PairedResult> {
+  const processStartMs = performance.now();
   // Kept open until the end: releasing them could hand memory back mid-measurement.
   const primers = await primeRuntimes(request.models);
+  const runtimeLoadMs = performance.now() - processStartMs;
+  // Needs `--expose-gc` (paired-measurement.ts passes it); without it the baseline is noisier.
+  (globalThis as { gc?: () => void }).gc?.();
+  const baselineRssBytes = process.memoryUsage().rss;
 
   const sessions: LiveSession[] = new Array(request.models.length);
   for (const index of request.creationOrder) {
@@ -155,10 +178,19 @@ export async function measureInThisProcess(request: PairedRequest): Promise<Pair
     }
     block++;
   }
+  const steadyStateMs = performance.now() - started;
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
 
   for (const live of sessions) await live.session.release();
   for (const primer of primers) await primer.release();
-  return { models: sessions.map((live) => live.measurement) };
+  return {
+    models: sessions.map((live) => live.measurement),
+    processStartMs,
+    runtimeLoadMs,
+    steadyStateMs,
+    baselineRssBytes,
+    peakRssBytes,
+  };
 }
 
 serveWorker(measureInThisProcess);

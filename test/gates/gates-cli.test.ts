@@ -215,8 +215,32 @@ describe("validate", () => {
     expect(bad.stderr).toContain("bad.json: limits.max-p95");
   });
 
+  it("stores a fresh measurement as a benchmark that --use-cached, show and log read", async () => {
+    const fresh = await cli("validate", heavy, "--max-latency", "500", "--json");
+    expect(fresh.code, fresh.stderr).toBe(0);
+    const measured = parseJson<ValidateResult>(fresh);
+    expect(measured.benchmark_id).toMatch(/^[0-9a-f]{64}$/);
+
+    const cached = await cli("validate", heavy, "--max-latency", "500", "--use-cached", "--json");
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(parseJson<ValidateResult>(cached).benchmark_id).toBe(measured.benchmark_id);
+
+    const show = parseJson<{
+      latest_benchmark: { p50_ms: number; runs: number; model_memory_mb: number | null } | null;
+    }>(await cli("show", heavy, "--json"));
+    expect(show.latest_benchmark?.p50_ms).toBeGreaterThan(0);
+    expect(show.latest_benchmark?.runs).toBeGreaterThanOrEqual(2 * 50);
+    expect(show.latest_benchmark?.model_memory_mb).toBeGreaterThanOrEqual(0);
+    const log = parseJson<{ build_id: string; latest_benchmark: { p50_ms: number } | null }[]>(
+      await cli("log", "--json"),
+    );
+    expect(log.find((entry) => entry.build_id === heavy)?.latest_benchmark?.p50_ms).toBe(
+      show.latest_benchmark?.p50_ms,
+    );
+  });
+
   it("refuses --use-cached with nothing stored, and a limit-less call", async () => {
-    const cached = await cli("validate", light, "--max-p95", "10", "--use-cached");
+    const cached = await cli("validate", lightCopy, "--max-p95", "10", "--use-cached");
     expect(cached.code).toBe(2);
     expect(cached.stderr).toContain("no stored benchmark");
     expect((await cli("validate", light)).code).toBe(2);
