@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { registerBenchmark } from "./benchmark.js";
 import { registerBuild } from "./build.js";
+import { registerCi } from "./ci.js";
 import { registerCompare } from "./compare.js";
 import { registerDiff } from "./diff.js";
 import { registerDoctor } from "./doctor.js";
@@ -39,6 +40,7 @@ export const commands: Array<(program: Command) => void> = [
   registerRun,
   registerValidate,
   registerCompare,
+  registerCi,
   registerReport,
   registerHistory,
   registerRemote,
