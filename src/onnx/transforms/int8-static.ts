@@ -152,7 +152,7 @@ class QdqRewriter {
     nodes: NodeProto[],
   ): string | undefined {
     const bias = this.planner.constantValues(node.input[2]);
-    if (!bias || bias.dims.length !== 1) return undefined;
+    if (bias?.dims.length !== 1) return undefined;
     const activationScale = uint8Parameters(this.rangeOf(node.input[0])).scale;
     const scales = Float32Array.from(
       { length: bias.values.length },
