@@ -7,6 +7,7 @@
 import { headlineOf } from "../build/history.js";
 import { UsageError } from "../errors.js";
 import type { BuildRecord } from "../registry/records.js";
+import type { Target } from "../runtime/targets.js";
 import { bootstrapInterval } from "../stats/bootstrap.js";
 import { mean } from "../stats/descriptive.js";
 import { quantileConfidenceInterval } from "../stats/percentile-ci.js";
@@ -24,12 +25,12 @@ export interface CachedEstimates {
 export async function cachedEstimates(
   workspace: Workspace,
   build: BuildRecord,
+  target: Target,
   limits: readonly Limit[],
   confidence: number,
 ): Promise<CachedEstimates> {
   const { describeTestbed } = await import("../bench/testbed.js");
-  const { parseTarget } = await import("../runtime/targets.js");
-  const testbedHash = describeTestbed(parseTarget(build.target)).testbed_hash;
+  const testbedHash = describeTestbed(target).testbed_hash;
   const id = build.buildId.slice(0, 12);
   const stored = await workspace.registry.benchmarks.latest(build.buildId, { testbedHash });
   if (!stored) {

@@ -88,9 +88,10 @@ async function compareFresh(
   // Size needs no measurement: do not spend the budget on it.
   const gatedMetric = request.metric === "size" ? "p50" : request.metric;
   const budgetSeconds = request.metric === "size" ? 0 : request.budgetSeconds;
+  const candidateModel = await pairedModelOf(workspace, candidate, request.inputs);
   const outcome = await compareSequentially({
     baseline: await pairedModelOf(workspace, baseline, request.inputs),
-    candidate: await pairedModelOf(workspace, candidate, request.inputs),
+    candidate: candidateModel,
     metric: gatedMetric,
     thresholdPct: request.thresholdPct,
     budgetSeconds,
@@ -117,6 +118,5 @@ async function compareFresh(
     if (gated) gated.verdict = outcome.decision.verdict;
   }
   const { describeTestbed } = await import("../bench/testbed.js");
-  const { parseTarget } = await import("../runtime/targets.js");
-  return { metrics, testbedHash: describeTestbed(parseTarget(candidate.target)).testbed_hash };
+  return { metrics, testbedHash: describeTestbed(candidateModel.target).testbed_hash };
 }

@@ -2,18 +2,34 @@
  * The parent's side of runtime/paired-child.ts: which artifact, target and inputs each build
  * brings, and one measurement process per call.
  */
-import { RuntimeFailure } from "../errors.js";
+import { RuntimeFailure, UsageError } from "../errors.js";
 import type { BuildRecord } from "../registry/records.js";
 import { spawnWorker } from "../runtime/child-process.js";
 import { type InputSignature, prepareInputs } from "../runtime/inputs.js";
 import type { PairedModel, PairedRequest, PairedResult } from "../runtime/paired-child.js";
-import { assertHostCanRun, parseTarget } from "../runtime/targets.js";
+import { assertHostCanRun, parseTarget, type Target } from "../runtime/targets.js";
 import type { Workspace } from "../workspace.js";
 
+/** What the gated model is fed and how it runs: `--batch`, `--shape`, `--inputs`, `--threads`. */
 export interface InputChoice {
   batch?: number;
   shapes?: readonly string[];
+  inputsDir?: string;
   seed?: number;
+  /** Overrides the target's intra-op threads (and so the testbed). */
+  threads?: number;
+}
+
+/** The build's target with `--threads` applied; wasm runs one thread here, as in `benchmark`. */
+export function gateTarget(build: BuildRecord, threads: number | undefined): Target {
+  const target = parseTarget(build.target);
+  if (threads === undefined) return target;
+  if (target.runtime === "onnxruntime-web" && threads !== 1) {
+    throw new UsageError("THREADS_UNSUPPORTED", `Target ${build.target} runs one thread here`, {
+      hint: "Drop --threads for wasm builds, or gate a cpu build.",
+    });
+  }
+  return { ...target, settings: { ...target.settings, threads } };
 }
 
 /** A build ready for the paired child: its artifact in the store, its target, its inputs. */
@@ -30,14 +46,17 @@ export async function pairedModelOf(
       { hint: `Run \`mlbuild pull ${id}\`, then try again.` },
     );
   }
-  const target = parseTarget(build.target);
+  const target = gateTarget(build, inputs.threads);
   assertHostCanRun(target);
   const signatures = (build.summary.inputs ?? []) as unknown as InputSignature[];
-  return {
-    modelPath: workspace.store.pathOf(build.artifactHash),
-    target,
-    inputs: await prepareInputs(signatures, { ...inputs, seed: inputs.seed ?? 0 }),
-  };
+  // The same checks and data as `benchmark`: a bad name, dtype or shape is exit 2 before any child.
+  const prepared = await prepareInputs(signatures, {
+    batch: inputs.batch,
+    shapes: inputs.shapes,
+    inputsDir: inputs.inputsDir,
+    seed: inputs.seed ?? 0,
+  });
+  return { modelPath: workspace.store.pathOf(build.artifactHash), target, inputs: prepared };
 }
 
 /** One measurement process; a hang is stopped well after the measurement should have ended. */

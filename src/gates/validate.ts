@@ -21,7 +21,12 @@ import {
   metricDefinitions,
   type ProcessValues,
 } from "./metrics.js";
-import { type InputChoice, pairedModelOf, runPairedProcess } from "./paired-measurement.js";
+import {
+  gateTarget,
+  type InputChoice,
+  pairedModelOf,
+  runPairedProcess,
+} from "./paired-measurement.js";
 import { defaultMeasurement, type MeasurementSettings } from "./sequential-compare.js";
 import type { LimitCheck, ValidateResult } from "./types.js";
 import { type MeasuredProcess, storeValidateBenchmark } from "./validate-record.js";
@@ -139,7 +144,8 @@ export async function validateBuild(
   let benchmarkId: string | null = null;
   if (measuredLimits.length > 0 && request.useCached) {
     const alpha = (request.alpha ?? 0.05) / measuredLimits.length;
-    const cached = await cachedEstimates(workspace, build, measuredLimits, 1 - alpha);
+    const target = gateTarget(build, request.inputs?.threads);
+    const cached = await cachedEstimates(workspace, build, target, measuredLimits, 1 - alpha);
     benchmarkId = cached.benchmarkId;
     measuredChecks = measuredLimits.map((limit) => {
       const estimate: Estimate | null = cached.estimates.get(limit.gate.metric) ?? null;
@@ -154,6 +160,7 @@ export async function validateBuild(
       processes: fresh.processes,
       settings: fresh.settings,
       seed: request.inputs?.seed ?? 0,
+      inputsDir: request.inputs?.inputsDir,
     });
   }
 

@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import type { CompareMetricName } from "../../gates/metrics.js";
 import type { CompareResult, CompareSkipped, MetricComparison } from "../../gates/types.js";
 import { action } from "../context.js";
+import { addInputOptions, type InputFlags, inputChoiceOf } from "../gate-options.js";
 import type { Output } from "../output.js";
 import { duration, oneOf } from "../parse.js";
 import { renderTable, shortId } from "../table.js";
@@ -9,7 +10,7 @@ import { renderTable, shortId } from "../table.js";
 const metricNames = ["p50", "p95", "p99", "mean", "throughput", "memory", "size"] as const;
 const policies = ["pass", "fail"] as const;
 
-interface CompareOptions {
+interface CompareOptions extends InputFlags {
   threshold: number;
   metric: CompareMetricName;
   budget: number;
@@ -18,7 +19,6 @@ interface CompareOptions {
   baselineMissing?: "pass" | "fail";
   onInconclusive?: "pass" | "fail";
   ci?: boolean;
-  seed?: number;
 }
 
 /** A threshold in percent: a finite number above 0 (a typo such as -5 or NaN is bad usage). */
@@ -88,7 +88,7 @@ export function renderComparison(
 }
 
 export function registerCompare(program: Command): void {
-  program
+  const command = program
     .command("compare")
     .description(
       "decide whether CANDIDATE regressed against BASELINE: measured afresh, interleaved",
@@ -115,33 +115,30 @@ export function registerCompare(program: Command): void {
       "pass|fail instead of exit 3 when undecided",
       oneOf(policies),
     )
-    .option("--ci", "plain, stable output for CI logs; a missing baseline fails the gate")
-    .action(
-      action(
-        async (context, baselineRef: string, candidateRef: string, options: CompareOptions) => {
-          const { compareBuilds } = await import("../../gates/compare.js");
-          const workspace = await context.workspace();
-          const result = await compareBuilds(workspace, {
-            baselineRef,
-            candidateRef,
-            metric: options.metric,
-            thresholdPct: options.threshold,
-            budgetSeconds: options.budget,
-            useCached: options.useCached,
-            allowTestbedMismatch: options.allowTestbedMismatch,
-            baselineMissing: options.baselineMissing ?? (options.ci ? "fail" : undefined),
-            onInconclusive: options.onInconclusive,
-            onProgress: options.ci ? undefined : (message) => context.output.progress(message),
-          });
-          context.output.clearProgress();
-          if ("status" in result) return renderSkipped(context.output, result);
-          context.output.result(result, () =>
-            renderComparison(context.output, result, options.metric),
-          );
-          return result.exit_code;
-        },
-      ),
-    );
+    .option("--ci", "plain, stable output for CI logs; a missing baseline fails the gate");
+  addInputOptions(command).action(
+    action(async (context, baselineRef: string, candidateRef: string, options: CompareOptions) => {
+      const { compareBuilds } = await import("../../gates/compare.js");
+      const workspace = await context.workspace();
+      const result = await compareBuilds(workspace, {
+        baselineRef,
+        candidateRef,
+        metric: options.metric,
+        thresholdPct: options.threshold,
+        budgetSeconds: options.budget,
+        useCached: options.useCached,
+        allowTestbedMismatch: options.allowTestbedMismatch,
+        baselineMissing: options.baselineMissing ?? (options.ci ? "fail" : undefined),
+        onInconclusive: options.onInconclusive,
+        inputs: inputChoiceOf(options),
+        onProgress: options.ci ? undefined : (message) => context.output.progress(message),
+      });
+      context.output.clearProgress();
+      if ("status" in result) return renderSkipped(context.output, result);
+      context.output.result(result, () => renderComparison(context.output, result, options.metric));
+      return result.exit_code;
+    }),
+  );
 }
 
 function renderSkipped(output: Output, result: CompareSkipped): number {

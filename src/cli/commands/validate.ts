@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { LimitCheck, ValidateResult } from "../../gates/types.js";
 import { action } from "../context.js";
+import { addInputOptions, type InputFlags, inputChoiceOf } from "../gate-options.js";
 import type { Output } from "../output.js";
 import { duration, nonNegativeNumber, oneOf } from "../parse.js";
 import { renderTable, shortId } from "../table.js";
@@ -20,7 +21,7 @@ const limitFlags: Record<string, string> = {
   minTop1: "min-top1",
 };
 
-interface ValidateOptions extends Record<string, unknown> {
+interface ValidateOptions extends Record<string, unknown>, InputFlags {
   limits?: string;
   config?: string;
   budget: number;
@@ -78,7 +79,7 @@ export function renderValidation(output: Output, result: ValidateResult): string
 }
 
 export function registerValidate(program: Command): void {
-  program
+  const command = program
     .command("validate")
     .description("check a build against absolute limits, decided by confidence intervals")
     .argument("<ref>", "a tag, a build ID or a unique prefix")
@@ -109,29 +110,30 @@ export function registerValidate(program: Command): void {
       "pass|fail instead of exit 3 when undecided",
       oneOf(policies),
     )
-    .option("--ci", "plain, stable output for CI logs")
-    .action(
-      action(async (context, reference: string, options: ValidateOptions) => {
-        const { readLimitsFile, mergeLimits } = await import("../../gates/limits.js");
-        const { validateBuild } = await import("../../gates/validate.js");
-        const file = options.limits ?? options.config;
-        const fromFile = file ? await readLimitsFile(file) : [];
-        const fromFlags: Record<string, number> = {};
-        for (const [flag, gate] of Object.entries(limitFlags)) {
-          if (typeof options[flag] === "number") fromFlags[gate] = options[flag] as number;
-        }
-        const workspace = await context.workspace();
-        const result = await validateBuild(workspace, {
-          ref: reference,
-          limits: mergeLimits(fromFile, fromFlags),
-          budgetSeconds: options.budget,
-          useCached: options.useCached,
-          onInconclusive: options.onInconclusive,
-          onProgress: options.ci ? undefined : (message) => context.output.progress(message),
-        });
-        context.output.clearProgress();
-        context.output.result(result, () => renderValidation(context.output, result));
-        return result.exit_code;
-      }),
-    );
+    .option("--ci", "plain, stable output for CI logs");
+  addInputOptions(command).action(
+    action(async (context, reference: string, options: ValidateOptions) => {
+      const { readLimitsFile, mergeLimits } = await import("../../gates/limits.js");
+      const { validateBuild } = await import("../../gates/validate.js");
+      const file = options.limits ?? options.config;
+      const fromFile = file ? await readLimitsFile(file) : [];
+      const fromFlags: Record<string, number> = {};
+      for (const [flag, gate] of Object.entries(limitFlags)) {
+        if (typeof options[flag] === "number") fromFlags[gate] = options[flag] as number;
+      }
+      const workspace = await context.workspace();
+      const result = await validateBuild(workspace, {
+        ref: reference,
+        limits: mergeLimits(fromFile, fromFlags),
+        budgetSeconds: options.budget,
+        useCached: options.useCached,
+        onInconclusive: options.onInconclusive,
+        inputs: inputChoiceOf(options),
+        onProgress: options.ci ? undefined : (message) => context.output.progress(message),
+      });
+      context.output.clearProgress();
+      context.output.result(result, () => renderValidation(context.output, result));
+      return result.exit_code;
+    }),
+  );
 }
