@@ -53,16 +53,21 @@ export function overallExitCode(codes: readonly number[]): number {
   return codes.includes(ExitCode.inconclusive) ? ExitCode.inconclusive : ExitCode.ok;
 }
 
+const gatedPercentiles: Record<string, number> = { p50: 50, p95: 95, p99: 99 };
+
+/** Stores a benchmark with enough runs for every percentile a limit gates on. */
 async function benchmarkIfLocal(
   workspace: Workspace,
   build: BuildRecord,
   config: CiConfig,
+  limits: readonly Limit[],
 ): Promise<void> {
   if (build.artifactLocation !== "local") return;
   const { runBenchmark } = await import("../bench/benchmark.js");
   await runBenchmark(workspace, build, {
     runs: config.benchmark.runs,
     warmup: config.benchmark.warmup,
+    gatePercentiles: limits.flatMap((limit) => gatedPercentiles[limit.gate.metric] ?? []),
   });
 }
 
@@ -109,13 +114,13 @@ async function runVariant(
     ? await workspace.registry.resolve(baselineRef).catch(() => null)
     : null;
 
+  const limits = limitsFor(config, model);
   progress("benchmarking");
-  await benchmarkIfLocal(workspace, candidate, config);
+  await benchmarkIfLocal(workspace, candidate, config, limits);
   if (baseline && baseline.buildId !== candidate.buildId) {
-    await benchmarkIfLocal(workspace, baseline, config);
+    await benchmarkIfLocal(workspace, baseline, config, limits);
   }
 
-  const limits = limitsFor(config, model);
   const { validateBuild } = await import("../gates/validate.js");
   progress("validating");
   const validation =
