@@ -80,10 +80,19 @@ function checkCount(name: string, value: number | undefined, minimum: number): v
   }
 }
 
-function benchmarkTarget(build: BuildRecord, threads: number | undefined): Target {
+/**
+ * The target as benchmarked. With several lanes on onnxruntime-node, each session gets one
+ * intra-op thread unless `--threads` or the target says otherwise: C lanes with a pool of all
+ * cores each would fight over the cores rather than serve C requests.
+ */
+function benchmarkTarget(build: BuildRecord, threads: number | undefined, concurrency: number) {
   const target = parseTarget(build.target);
   assertHostCanRun(target);
-  if (threads === undefined) return target;
+  if (threads === undefined) {
+    const perLane = target.runtime === "onnxruntime-node" && concurrency > 1;
+    if (!perLane || target.settings.threads !== undefined) return target;
+    return { ...target, settings: { ...target.settings, threads: 1 } };
+  }
   if (target.runtime === "onnxruntime-web" && threads !== 1) {
     throw new UsageError("THREADS_UNSUPPORTED", `Target ${build.target} runs one thread here`, {
       hint: "Drop --threads for wasm builds, or benchmark a cpu build.",
@@ -112,7 +121,7 @@ export async function runBenchmark(
   checkCount("--warmup", options.warmup, 0);
   checkCount("--concurrency", options.concurrency, 1);
   checkCount("--batch", options.batch, 1);
-  const target = benchmarkTarget(build, options.threads);
+  const target: Target = benchmarkTarget(build, options.threads, options.concurrency ?? 1);
   const signatures = (build.summary.inputs ?? []) as unknown as InputSignature[];
   const inputs = await prepareInputs(signatures, options);
   if (build.artifactLocation !== "local" || !(await workspace.store.verify(build.artifactHash))) {
@@ -145,7 +154,9 @@ export async function runBenchmark(
     warmup: request.warmup,
     duration_s: options.durationSeconds ?? null,
     concurrency: request.concurrency,
-    threads: options.threads ?? target.settings.threads ?? null,
+    // Intra-op threads of each session (one session per lane).
+    threads: target.settings.threads ?? null,
+    sessions: request.concurrency,
     batch: options.batch ?? null,
     seed: options.seed ?? 0,
     inputs: describeInputs(inputs),

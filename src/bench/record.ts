@@ -57,10 +57,47 @@ export interface BenchmarkSummary {
     method: string;
   };
   memory: MemorySummary;
+  /** With `--concurrency C > 1`: the C lanes (worker threads, one session each). */
+  lanes: LanesSummary | null;
   stopped_by: "runs" | "duration";
   /** Wall time of the whole benchmark beyond the steady-state samples. */
   overhead_ms: number;
   warnings: string[];
+}
+
+export interface LanesSummary {
+  method: string;
+  /** Steady-state time with two runs or more executing at once, and its share of the window. */
+  overlap_ms: number;
+  overlap_fraction: number;
+  lanes: Array<{
+    lane: number;
+    thread_id: number;
+    runs: number;
+    session_creation_ms: number;
+    first_inference_ms: number;
+    /** First submission and last completion, ms from the start of the steady state. */
+    first_start_ms: number;
+    last_end_ms: number;
+  }>;
+}
+
+function summarizeLanes(child: BenchmarkChildResult): LanesSummary | null {
+  if (!child.lanes) return null;
+  return {
+    method: "one worker thread and one session per lane; a run is timed in its lane",
+    overlap_ms: child.lanes.overlapMs,
+    overlap_fraction: child.steadyStateMs > 0 ? child.lanes.overlapMs / child.steadyStateMs : 0,
+    lanes: child.lanes.lanes.map((lane) => ({
+      lane: lane.lane,
+      thread_id: lane.threadId,
+      runs: lane.runs,
+      session_creation_ms: lane.sessionCreationMs,
+      first_inference_ms: lane.firstInferenceMs,
+      first_start_ms: lane.firstStartMs,
+      last_end_ms: lane.lastEndMs,
+    })),
+  };
 }
 
 export interface SummaryContext {
@@ -120,9 +157,11 @@ export function buildSummary(
       samples_per_s: inferencesPerSecond * context.batch,
       batch: context.batch,
       concurrency: context.concurrency,
-      method: "completed steady-state runs / steady-state wall time; samples = runs × batch",
+      method:
+        "completed steady-state runs / steady-state wall time (go signal to last completion); samples = runs × batch",
     },
     memory,
+    lanes: summarizeLanes(child),
     stopped_by: child.stoppedBy,
     overhead_ms: Math.max(0, context.wallMs - child.steadyStateMs),
     warnings,

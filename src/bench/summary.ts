@@ -139,6 +139,8 @@ export interface MemorySummary {
   baseline_rss_mb: number;
   /** Peak minus the RSS after the runtime loaded, before the session: the model's share. */
   model_mb: number;
+  /** Sessions in the model's share: one per lane with `--concurrency`. */
+  sessions: number;
 }
 
 const megabyte = 2 ** 20;
@@ -146,9 +148,10 @@ const megabyte = 2 ** 20;
 export function summarizeMemory(memory: BenchmarkChildResult["memory"]): MemorySummary {
   return {
     method:
-      "peak = getrusage ru_maxrss of the child; model = peak − RSS after runtime init, before the session",
+      "peak = getrusage ru_maxrss of the child; model = peak − RSS after runtime init, before the session(s)",
     peak_rss_mb: memory.peakRssBytes / megabyte,
     baseline_rss_mb: memory.baselineRssBytes / megabyte,
     model_mb: Math.max(0, memory.peakRssBytes - memory.baselineRssBytes) / megabyte,
+    sessions: memory.sessions ?? 1,
   };
 }

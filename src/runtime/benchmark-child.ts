@@ -1,20 +1,22 @@
 /**
- * The benchmark child process: loads ONE runtime, creates one session, and times `session.run`.
- * It runs in a fresh process (see child-process.ts) so that its memory is the model's and a
- * crash cannot take mlbuild down. The timer brackets `session.run` and nothing else.
+ * The benchmark child process: loads ONE runtime, creates one session per lane, and times
+ * `session.run`. It runs in a fresh process (see child-process.ts) so that its memory is the
+ * model's and a crash cannot take mlbuild down. The timer brackets `session.run` and nothing
+ * else. One lane runs on this thread; several run in worker threads (benchmark-lanes.ts).
  */
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
-import { UsageError } from "../errors.js";
+import { type LaneReport, measureInLanes } from "./benchmark-lanes.js";
 import { sendProgress, serveWorker } from "./child-process.js";
 import {
-  createSession,
-  firstLine,
-  type InferenceSession,
-  loadRuntime,
-  type Ort,
-  type OrtTensor,
-} from "./session.js";
+  collectGarbage,
+  type Feeds,
+  feedsOf,
+  firstRun,
+  initialiseRuntime,
+  timeRuns,
+} from "./lane-runs.js";
+import { createSession, type InferenceSession } from "./session.js";
 import type { Target } from "./targets.js";
 import type { InputTensor } from "./tensor-types.js";
 
@@ -46,6 +48,15 @@ export interface ChildMemory {
   baselineRssBytes: number;
   /** The process's peak RSS at the end of the run (kernel high-water mark). */
   peakRssBytes: number;
+  /** Sessions alive at the peak, one per lane (absent: 1); the model's share is all of them. */
+  sessions?: number;
+}
+
+/** With several lanes: who ran what, and how long runs really ran at the same time. */
+export interface ChildLanes {
+  lanes: LaneReport[];
+  /** Steady-state time with two runs or more executing at once (ms). */
+  overlapMs: number;
 }
 
 export interface BenchmarkChildResult {
@@ -60,119 +71,35 @@ export interface BenchmarkChildResult {
   steadyStateMs: number;
   stoppedBy: "runs" | "duration";
   memory: ChildMemory;
+  /** Only with `concurrency > 1`. */
+  lanes?: ChildLanes;
 }
 
 /**
- * A one-node Identity model (opset 17), run once before the baseline so that each runtime's
- * lazy initialisation (the wasm instance, thread pools) is counted as the runtime's memory,
- * not the model's, for every target alike.
- */
-const identityModel = Buffer.from(
-  "CAgSB21sYnVpbGQaADIAOkoKHgoBeBIBeRoKSWRlbnRpdHlfMCIISWRlbnRpdHk6ABIEd2FybVIAWg8KAXgSCgoICAES" +
-    "BAoCCAFiDwoBeRIKCggIARIECgIIAUIECgAQEQ==",
-  "base64",
-);
-
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
-
-async function initialiseRuntime(target: Target): Promise<Ort> {
-  const ort = await loadRuntime(target);
-  const warm = await createSession(target, identityModel);
-  await warm.run({ x: new ort.Tensor("float32", new Float32Array([1]), [1]) });
-  await warm.release();
-  return ort;
-}
-
-type Feeds = Record<string, OrtTensor>;
-
-function feedsOf(ort: Ort, inputs: readonly InputTensor[]): Feeds {
-  const feeds: Feeds = {};
-  for (const input of inputs) {
-    // The dtype and typed array were matched in inputs.ts; the overloads cannot see that.
-    feeds[input.name] = new ort.Tensor(input.dtype as never, input.data as never, input.shape);
-  }
-  return feeds;
-}
-
-function describeFeeds(inputs: readonly InputTensor[]): string {
-  return inputs.map((input) => `${input.name}=${input.dtype}[${input.shape.join("x")}]`).join(" ");
-}
-
-/**
- * The first run is timed apart (cold start) and is where a model meets its inputs: a failure
- * here is the model and the given shapes not fitting, a usage error (exit 2), as when the
- * runtime rejects a model at load (see docs/benchmarking.md).
- */
-async function firstRun(session: InferenceSession, feeds: Feeds, request: BenchmarkChildRequest) {
-  const start = performance.now();
-  try {
-    await session.run(feeds);
-  } catch (error) {
-    const reason = firstLine(error instanceof Error ? error.message : String(error));
-    const where = `${request.target.runtime} (${request.target.provider})`;
-    throw new UsageError(
-      "MODEL_RUN_FAILED",
-      `The model loaded on ${where} but failed on its first run with ${describeFeeds(request.inputs)}: ${reason}`,
-      {
-        hint:
-          "Check --shape, --batch and --inputs against `mlbuild inspect REF`; on wasm, a model " +
-          "needing over 4 GiB of memory cannot run (use a cpu build).",
-      },
-    );
-  }
-  return performance.now() - start;
-}
-
-async function timeRuns(session: InferenceSession, feeds: Feeds, count: number) {
-  const samples = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    const start = performance.now();
-    await session.run(feeds);
-    samples[index] = performance.now() - start;
-    if (index % 16 === 0)
-      sendProgress<BenchmarkProgress>({ phase: "warmup", done: index, total: count });
-  }
-  return samples;
-}
-
-/**
- * The steady state: `concurrency` lanes each keep one run in flight. A run's latency is from
- * its submission to its result, so under load it includes the wait for the runtime.
- * TODO(parallel sessions): onnxruntime-node runs `session.run` synchronously on this thread,
- * so lanes queue rather than overlap; a worker thread with its own session per lane would.
+ * The steady state of one lane on this thread: one run in flight at a time, the timer
+ * bracketing `session.run` and nothing else.
  */
 async function measure(session: InferenceSession, feeds: Feeds, request: BenchmarkChildRequest) {
   const samples: number[] = [];
   const start = performance.now();
   const deadline = request.durationMs === undefined ? Infinity : start + request.durationMs;
-  const total = Number.isFinite(request.maxRuns) ? request.maxRuns : undefined;
-  let started = 0;
+  const total = totalOf(request);
   let nextProgress = start + 200;
   let stoppedBy: "runs" | "duration" = "runs";
-
-  const mayStart = (): boolean => {
-    if (started >= request.maxRuns) return false;
-    if (started < request.minimumRuns) return true;
-    if (performance.now() < deadline) return true;
-    stoppedBy = "duration";
-    return false;
-  };
-  const lane = async (): Promise<void> => {
-    while (mayStart()) {
-      started++;
-      const runStart = performance.now();
-      await session.run(feeds);
-      const runEnd = performance.now();
-      samples.push(runEnd - runStart);
-      if (runEnd >= nextProgress) {
-        nextProgress = runEnd + 200;
-        sendProgress<BenchmarkProgress>({ phase: "measuring", done: samples.length, total });
-      }
+  while (samples.length < request.maxRuns) {
+    const runStart = performance.now();
+    if (samples.length >= request.minimumRuns && runStart >= deadline) {
+      stoppedBy = "duration";
+      break;
     }
-  };
-  await Promise.all(Array.from({ length: request.concurrency }, lane));
+    await session.run(feeds);
+    const runEnd = performance.now();
+    samples.push(runEnd - runStart);
+    if (runEnd >= nextProgress) {
+      nextProgress = runEnd + 200;
+      sendProgress<BenchmarkProgress>({ phase: "measuring", done: samples.length, total });
+    }
+  }
   return {
     samples: Float64Array.from(samples),
     steadyStateMs: performance.now() - start,
@@ -180,12 +107,15 @@ async function measure(session: InferenceSession, feeds: Feeds, request: Benchma
   };
 }
 
-export async function runBenchmarkChild(
-  request: BenchmarkChildRequest,
-): Promise<BenchmarkChildResult> {
-  const processStartMs = performance.now();
-  sendProgress<BenchmarkProgress>({ phase: "loading", done: 0 });
+function totalOf(request: BenchmarkChildRequest): number | undefined {
+  return Number.isFinite(request.maxRuns) ? request.maxRuns : undefined;
+}
 
+/** `--concurrency 1`: the runtime, the session and the runs on this thread. */
+async function runOnThisThread(
+  request: BenchmarkChildRequest,
+  processStartMs: number,
+): Promise<BenchmarkChildResult> {
   const ort = await initialiseRuntime(request.target);
   const runtimeLoadMs = performance.now() - processStartMs;
   collectGarbage();
@@ -196,8 +126,10 @@ export async function runBenchmarkChild(
   const sessionCreationMs = performance.now() - sessionStart;
 
   const feeds = feedsOf(ort, request.inputs);
-  const firstInferenceMs = await firstRun(session, feeds, request);
-  const warmupSamples = await timeRuns(session, feeds, request.warmup);
+  const firstInferenceMs = await firstRun(session, feeds, request.target, request.inputs);
+  const warmupSamples = await timeRuns(session, feeds, request.warmup, (done) =>
+    sendProgress<BenchmarkProgress>({ phase: "warmup", done, total: request.warmup }),
+  );
   const steady = await measure(session, feeds, request);
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
   await session.release();
@@ -211,8 +143,53 @@ export async function runBenchmarkChild(
     firstInferenceMs,
     steadyStateMs: steady.steadyStateMs,
     stoppedBy: steady.stoppedBy,
-    memory: { method: "getrusage-maxrss", baselineRssBytes, peakRssBytes },
+    memory: { method: "getrusage-maxrss", baselineRssBytes, peakRssBytes, sessions: 1 },
   };
+}
+
+/**
+ * `--concurrency C > 1`: C worker threads, each with its own session (benchmark-lanes.ts).
+ * onnxruntime-node's `session.run` blocks the calling thread, so C runs in flight on one
+ * thread would only queue.
+ */
+async function runInLanes(
+  request: BenchmarkChildRequest,
+  processStartMs: number,
+): Promise<BenchmarkChildResult> {
+  const total = totalOf(request);
+  const lanes = await measureInLanes({
+    ...request,
+    onLoaded: () => sendProgress<BenchmarkProgress>({ phase: "warmup", done: 0 }),
+    onProgress: (done) => sendProgress<BenchmarkProgress>({ phase: "measuring", done, total }),
+  });
+  const peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  return {
+    samples: lanes.samples,
+    warmupSamples: lanes.warmupSamples,
+    processStartMs,
+    runtimeLoadMs: lanes.runtimeLoadMs,
+    sessionCreationMs: lanes.sessionCreationMs,
+    firstInferenceMs: lanes.firstInferenceMs,
+    steadyStateMs: lanes.steadyStateMs,
+    stoppedBy: lanes.stoppedBy,
+    memory: {
+      method: "getrusage-maxrss",
+      baselineRssBytes: lanes.baselineRssBytes,
+      peakRssBytes,
+      sessions: request.concurrency,
+    },
+    lanes: { lanes: lanes.lanes, overlapMs: lanes.overlapMs },
+  };
+}
+
+export async function runBenchmarkChild(
+  request: BenchmarkChildRequest,
+): Promise<BenchmarkChildResult> {
+  const processStartMs = performance.now();
+  sendProgress<BenchmarkProgress>({ phase: "loading", done: 0 });
+  return request.concurrency > 1
+    ? runInLanes(request, processStartMs)
+    : runOnThisThread(request, processStartMs);
 }
 
 serveWorker(runBenchmarkChild);

@@ -26,14 +26,33 @@ interface BenchmarkDocument {
   schema: string;
   benchmark_id: string;
   stored: boolean;
-  config: { inputs: Record<string, string>; minimum_runs: number };
+  config: {
+    inputs: Record<string, string>;
+    minimum_runs: number;
+    concurrency: number;
+    threads: number | null;
+  };
   testbed: { testbed_hash: string; fingerprint: Record<string, unknown> };
   summary: {
     headline: Record<string, number | string | null>;
     latency: { count: number; percentiles: Record<string, { ci_low_ms: number | null }> };
-    memory: { peak_rss_mb: number; model_mb: number };
+    memory: { peak_rss_mb: number; model_mb: number; sessions: number };
+    lanes: {
+      overlap_ms: number;
+      lanes: Array<{
+        thread_id: number;
+        runs: number;
+        first_start_ms: number;
+        last_end_ms: number;
+      }>;
+    } | null;
     cold_start_ms: { session_creation: number; first_inference: number };
-    throughput: { inferences_per_s: number; samples_per_s: number; batch: number };
+    throughput: {
+      inferences_per_s: number;
+      samples_per_s: number;
+      batch: number;
+      concurrency: number;
+    };
     warnings: string[];
   };
   samples_ms: number[];
@@ -189,6 +208,37 @@ describe("benchmark on cpu and wasm", () => {
     expect(document.samples_ms).toHaveLength(20);
   });
 
+  it("--concurrency 2 runs two lanes at once, each with its own session and thread", async () => {
+    // mlp-20ms at batch 32 takes a few ms a run: long enough for the lanes' runs to meet.
+    const document = await benchmark(builds.slow, ["--concurrency", "2", "--batch", "32"]);
+    expect(document.config).toMatchObject({ concurrency: 2, threads: 1 });
+    expect(document.summary.throughput.concurrency).toBe(2);
+    expect(document.summary.throughput.inferences_per_s).toBeGreaterThan(0);
+    expect(document.samples_ms).toHaveLength(20);
+    expect(document.samples_ms.every((sample) => sample > 0)).toBe(true);
+    expect(document.warmup_samples_ms).toHaveLength(4);
+    expect(document.summary.memory.sessions).toBe(2);
+    expect(document.testbed.fingerprint).toMatchObject({ threads: 1 });
+
+    const lanes = document.summary.lanes?.lanes ?? [];
+    expect(lanes).toHaveLength(2);
+    expect(new Set(lanes.map((lane) => lane.thread_id)).size).toBe(2);
+    expect(lanes.reduce((sum, lane) => sum + lane.runs, 0)).toBe(20);
+    // Each lane's span of runs overlaps the other's, and some runs executed at the same time:
+    // on one thread, a blocking `session.run` could never overlap another.
+    const latestStart = Math.max(...lanes.map((lane) => lane.first_start_ms));
+    const earliestEnd = Math.min(...lanes.map((lane) => lane.last_end_ms));
+    expect(latestStart).toBeLessThan(earliestEnd);
+    expect(document.summary.lanes?.overlap_ms).toBeGreaterThan(0);
+  });
+
+  it("--concurrency 2 on wasm loads onnxruntime-web in each lane and says whose memory", async () => {
+    const result = await cli(["benchmark", builds.mlpWasm, ...quick, "--concurrency", "2"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/concurrency 2\)/);
+    expect(result.stderr).toMatch(/Memory: +peak [0-9.]+ MiB, model [0-9.]+ MiB \(2 sessions\)/);
+  });
+
   it("--runs below what the gated percentile needs is raised to the minimum", async () => {
     const document = await benchmark(builds.mlpCpu, ["--runs", "3"]);
     expect(document.config.minimum_runs).toBe(7);
@@ -227,6 +277,14 @@ describe("bad input: a clear message, the right exit code, no half-record", () =
   it("a shape the model loads with but cannot run (exit 2)", async () => {
     await expectRefused(
       [builds.detector, "--shape", "x=1x3x33x33", "--runs", "5"],
+      2,
+      /failed on its first run with x=float32\[1x3x33x33\]/,
+    );
+  });
+
+  it("a shape that fails in a lane of --concurrency 2 (exit 2)", async () => {
+    await expectRefused(
+      [builds.detector, "--shape", "x=1x3x33x33", "--runs", "5", "--concurrency", "2"],
       2,
       /failed on its first run with x=float32\[1x3x33x33\]/,
     );

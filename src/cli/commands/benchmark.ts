@@ -51,13 +51,15 @@ function render(result: BenchmarkResult, output: Output): string {
       ? ` (raised from --runs ${config.runs} for the percentiles)`
       : "";
   const cold = summary.cold_start_ms;
+  // With several lanes the model's share is every lane's session together.
+  const sessions = summary.memory.sessions > 1 ? ` (${summary.memory.sessions} sessions)` : "";
   return [
     `${bold("Benchmark")} ${shortId(result.build_id)} on ${result.target}`,
     `  Time (${bold("mean")} ± ${bold("σ")}):${ms(latency.mean_ms).padStart(15)} ± ${ms(latency.stddev_ms)}    [CV ${(latency.cv * 100).toFixed(1)}%]`,
     `  Range (min … max):${ms(latency.min_ms).padStart(14)} … ${ms(latency.max_ms)}    ${headline.runs} runs${raised}, ${summary.warmup.count} warm-up, stopped by ${summary.stopped_by}`,
     ...percentileLines,
     `  Throughput:         ${summary.throughput.inferences_per_s.toFixed(1)} inferences/s, ${summary.throughput.samples_per_s.toFixed(1)} samples/s (batch ${summary.throughput.batch}, concurrency ${summary.throughput.concurrency})`,
-    `  Memory:             peak ${summary.memory.peak_rss_mb.toFixed(1)} MiB, model ${summary.memory.model_mb.toFixed(1)} MiB`,
+    `  Memory:             peak ${summary.memory.peak_rss_mb.toFixed(1)} MiB, model ${summary.memory.model_mb.toFixed(1)} MiB${sessions}`,
     `  Cold start:         session ${ms(cold.session_creation)}, first inference ${ms(cold.first_inference)} (process ${ms(cold.process_start)}, runtime ${ms(cold.runtime_load)})`,
     `  Outliers:           ${summary.outliers.mild} mild, ${summary.outliers.extreme} extreme (Tukey's fences; kept)`,
     dim(
