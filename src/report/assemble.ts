@@ -26,6 +26,11 @@ export function newReport(title: string, entries: ReportEntry[], exitCode: numbe
   };
 }
 
+/** A full build ID reads as its first 12 characters, as everywhere else. */
+function shortReference(reference: string): string {
+  return /^[0-9a-f]{64}$/.test(reference) ? reference.slice(0, 12) : reference;
+}
+
 export async function buildReport(
   workspace: Workspace,
   reference: string,
@@ -47,7 +52,7 @@ export async function buildReport(
     history,
     error: null,
   };
-  return newReport(`Benchmark of ${reference}`, [entry], 0);
+  return newReport(`Benchmark of ${shortReference(reference)}`, [entry], 0);
 }
 
 export async function comparisonReport(
@@ -85,5 +90,6 @@ export async function comparisonReport(
     history,
     error: null,
   };
-  return newReport(`${baselineRef} vs ${candidateRef}`, [entry], comparison.exit_code);
+  const title = `${shortReference(baselineRef)} vs ${shortReference(candidateRef)}`;
+  return newReport(title, [entry], comparison.exit_code);
 }
