@@ -109,6 +109,7 @@ outputs: { json: out/report.json, junit: out/junit.xml }
   });
 
   it("keeps stdout one JSON document with --json: annotations go to stderr", async () => {
+    writeConfig("mlbuild.config.yaml", config); // found by discovery, without --config
     const result = await ci(["--json"]);
     expect(result.code, result.stderr).toBe(0);
     const report = parseJson<Report>(result);
