@@ -60,7 +60,7 @@ export function distributionSpec(sides: readonly Side[]): Spec {
     data: { values },
     mark: { type: "line", interpolate: "step-after" },
     encoding: {
-      x: { field: "ms", type: "quantitative", title: "latency (ms)", scale: { zero: false } },
+      x: { field: "ms", type: "quantitative", title: "latency (ms)", scale: { type: "log" } },
       y: { field: "fraction", type: "quantitative", title: "fraction of runs ≤ x" },
       color: { field: "side", type: "nominal", title: null, scale: sideColors },
     },
@@ -97,7 +97,7 @@ export function percentileSpec(sides: readonly Side[]): Spec {
       {
         mark: { type: "rule", strokeWidth: 2 },
         encoding: {
-          y: { field: "low", type: "quantitative", title: "latency (ms)", scale: { zero: false } },
+          y: { field: "low", type: "quantitative", title: "latency (ms)", scale: { type: "log" } },
           y2: { field: "high" },
         },
       },
