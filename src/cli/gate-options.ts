@@ -5,7 +5,8 @@
  */
 import type { Command } from "commander";
 import type { InputChoice } from "../gates/paired-measurement.js";
-import { collect, nonNegativeInteger, positiveInteger } from "./parse.js";
+import type { MeasurementSettings } from "../gates/sequential-compare.js";
+import { collect, duration, nonNegativeInteger, positiveInteger } from "./parse.js";
 
 export interface InputFlags {
   batch?: number;
@@ -13,6 +14,8 @@ export interface InputFlags {
   inputs?: string;
   threads?: number;
   seed: number;
+  processTime?: number;
+  processRuns?: number;
 }
 
 export function addInputOptions(command: Command): Command {
@@ -26,7 +29,25 @@ export function addInputOptions(command: Command): Command {
     )
     .option("--inputs <dir>", "a folder of NAME.npy or NAME.json files, one per input")
     .option("--threads <n>", "intra-op threads (overrides the target's)", positiveInteger)
-    .option("--seed <n>", "seed of the random inputs", nonNegativeInteger, 0);
+    .option("--seed <n>", "seed of the random inputs", nonNegativeInteger, 0)
+    .option(
+      "--process-time <duration>",
+      "time measured in each process, at least (default 1s)",
+      duration,
+    )
+    .option(
+      "--process-runs <n>",
+      "runs of each model in each process, at least (default 50)",
+      positiveInteger,
+    );
+}
+
+/** `--process-time` and `--process-runs`: whichever takes longer ends a process's measuring. */
+export function measurementOf(flags: InputFlags): Partial<MeasurementSettings> {
+  const settings: Partial<MeasurementSettings> = {};
+  if (flags.processTime !== undefined) settings.measureSeconds = flags.processTime;
+  if (flags.processRuns !== undefined) settings.minRunsPerModel = flags.processRuns;
+  return settings;
 }
 
 export function inputChoiceOf(flags: InputFlags): InputChoice {

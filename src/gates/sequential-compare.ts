@@ -31,13 +31,18 @@ export interface MeasurementSettings {
  * Blocks of one run (ABBA order): on this 2-core machine at load 12, the per-process spread of
  * the A/A log-ratio (a 0.27 ms MLP) was 0.034 with blocks of 1, 0.061 with 5 and 0.070 with 25
  * runs; under contention, conditions change faster than a block of 25 runs lasts.
+ *
+ * One second of measuring per process (`--process-time`), and at least 50 runs of each model
+ * (`--process-runs`), whichever takes longer: a process costs 0.7-5 s outside its measuring
+ * (start-up, runtime load, sessions, warm-up, exit; bench/gate-process-cost.ts), so shorter
+ * measuring would spend most of the budget on start-up.
  */
 export const defaultMeasurement: MeasurementSettings = {
   warmupRuns: 20,
   blockRuns: 1,
   minRunsPerModel: 50,
   maxRunsPerModel: 20_000,
-  measureSeconds: 0.4,
+  measureSeconds: 1,
   batch: 1,
 };
 

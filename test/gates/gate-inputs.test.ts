@@ -116,6 +116,10 @@ describe("gates at the shapes a model serves", () => {
       "50",
       "--budget",
       "8",
+      "--process-time",
+      "0.3",
+      "--process-runs",
+      "20",
       "--json",
     );
     expect([0, 3]).toContain(result.code);

@@ -97,6 +97,8 @@ describe("compare: verdicts", () => {
       "5",
       "--budget",
       "12",
+      "--process-time",
+      "0.4",
       "--json",
     );
     expect([0, 3]).toContain(result.code);
@@ -122,7 +124,18 @@ describe("compare: verdicts", () => {
   });
 
   it("fails the gate on a model with several times the work", async () => {
-    const result = await cli("compare", light, heavy, "--threshold", "5", "--budget", "12", "--ci");
+    const result = await cli(
+      "compare",
+      light,
+      heavy,
+      "--threshold",
+      "5",
+      "--budget",
+      "12",
+      "--ci",
+      "--process-time",
+      "0.4",
+    );
     expect(result.code, result.stderr).toBe(1);
     expect(result.stderr).toContain("Verdict on p50: regression");
     expect(result.stderr).toMatch(/METRIC\s+BASELINE\s+CANDIDATE\s+CHANGE/);
@@ -148,6 +161,8 @@ describe("compare: verdicts", () => {
       "--ci",
       "--budget",
       "12",
+      "--process-time",
+      "0.4",
     );
     expect(compare.stderr).toContain("Verdict on p50");
     expect([0, 1, 3]).toContain(compare.code);

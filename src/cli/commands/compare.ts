@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from "commander";
 import type { CompareMetricName } from "../../gates/metrics.js";
 import type { CompareResult, CompareSkipped, MetricComparison } from "../../gates/types.js";
 import { action } from "../context.js";
-import { addInputOptions, type InputFlags, inputChoiceOf } from "../gate-options.js";
+import { addInputOptions, type InputFlags, inputChoiceOf, measurementOf } from "../gate-options.js";
 import type { Output } from "../output.js";
 import { duration, oneOf } from "../parse.js";
 import { renderTable, shortId } from "../table.js";
@@ -131,6 +131,7 @@ export function registerCompare(program: Command): void {
         baselineMissing: options.baselineMissing ?? (options.ci ? "fail" : undefined),
         onInconclusive: options.onInconclusive,
         inputs: inputChoiceOf(options),
+        measurement: measurementOf(options),
         onProgress: options.ci ? undefined : (message) => context.output.progress(message),
       });
       context.output.clearProgress();

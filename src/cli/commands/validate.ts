@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import type { LimitCheck, ValidateResult } from "../../gates/types.js";
 import { action } from "../context.js";
-import { addInputOptions, type InputFlags, inputChoiceOf } from "../gate-options.js";
+import { addInputOptions, type InputFlags, inputChoiceOf, measurementOf } from "../gate-options.js";
 import type { Output } from "../output.js";
 import { duration, nonNegativeNumber, oneOf } from "../parse.js";
 import { renderTable, shortId } from "../table.js";
@@ -129,6 +129,7 @@ export function registerValidate(program: Command): void {
         useCached: options.useCached,
         onInconclusive: options.onInconclusive,
         inputs: inputChoiceOf(options),
+        measurement: measurementOf(options),
         onProgress: options.ci ? undefined : (message) => context.output.progress(message),
       });
       context.output.clearProgress();
