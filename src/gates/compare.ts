@@ -9,6 +9,7 @@ import { resolveBaseline } from "./baseline.js";
 import { compareCached } from "./cached-compare.js";
 import { compareAllMeasured, compareSize } from "./comparison.js";
 import { exitCodeFor, type InconclusivePolicy } from "./exit-codes.js";
+import { guardMemoryComparison } from "./memory-verdict.js";
 import type { CompareMetricName } from "./metrics.js";
 import { type InputChoice, pairedModelOf } from "./paired-measurement.js";
 import { compareSequentially, type MeasurementSettings } from "./sequential-compare.js";
@@ -116,6 +117,10 @@ async function compareFresh(
   if (outcome.decision && request.metric !== "size") {
     const gated = metrics.find((comparison) => comparison.metric === request.metric);
     if (gated) gated.verdict = outcome.decision.verdict;
+    // Memory growth in a shared process: a verdict only when no creation-order effect could
+    // explain it (memory-verdict.ts); otherwise inconclusive, and the reason is shown.
+    const doubt = gated && guardMemoryComparison(outcome.pairs, gated);
+    if (doubt) warnings.push(`${doubt}; compare --use-cached reads each build's own benchmark`);
   }
   const { describeTestbed } = await import("../bench/testbed.js");
   return { metrics, testbedHash: describeTestbed(candidateModel.target).testbed_hash };

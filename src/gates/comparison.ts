@@ -3,6 +3,7 @@
  * metric. Pure: the measuring happens elsewhere.
  */
 import { decide, type Verdict } from "../stats/ratio.js";
+import { guardMemoryComparison } from "./memory-verdict.js";
 import {
   type CompareMetricName,
   type MetricDefinition,
@@ -16,6 +17,8 @@ import type { MetricComparison } from "./types.js";
 export interface ProcessPair {
   baseline: ProcessValues;
   candidate: ProcessValues;
+  /** Which session the process created first (memory growth depends on it). */
+  baselineCreatedFirst?: boolean;
 }
 
 export const pairedMethod =
@@ -110,7 +113,9 @@ export function compareAllMeasured(
   confidence: number,
 ): MetricComparison[] {
   if (pairs.length < 1) return [];
-  return measuredMetricNames.map((metric) =>
-    compareMeasuredMetric(pairs, metric, thresholdPct, confidence),
-  );
+  return measuredMetricNames.map((metric) => {
+    const comparison = compareMeasuredMetric(pairs, metric, thresholdPct, confidence);
+    guardMemoryComparison(pairs, comparison);
+    return comparison;
+  });
 }

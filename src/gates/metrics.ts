@@ -70,7 +70,9 @@ export const metricDefinitions: Record<CompareMetricName, MetricDefinition> = {
     direction: "higher-is-better",
     perProcess: (values) => (1000 * values.batch) / mean(values.samplesMs),
   },
-  // The model's share: resident memory its session added, creation plus warm-up.
+  // The model's share. validate (model alone): peak RSS minus the RSS once the runtime loaded,
+  // as `benchmark`. compare (two sessions in one process): the RSS each session added while
+  // created and warmed up, with a conservative verdict (see memory-verdict.ts).
   memory: {
     name: "memory",
     unit: "MB",

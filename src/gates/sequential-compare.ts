@@ -71,11 +71,12 @@ export interface SequentialCompareOutcome {
   seconds: number;
 }
 
-function toPair(result: PairedResult, batch: number): ProcessPair {
+function toPair(result: PairedResult, batch: number, baselineCreatedFirst: boolean): ProcessPair {
   const [baseline, candidate] = result.models;
   return {
     baseline: { samplesMs: baseline.samplesMs, memoryBytes: baseline.memoryBytes, batch },
     candidate: { samplesMs: candidate.samplesMs, memoryBytes: candidate.memoryBytes, batch },
+    baselineCreatedFirst,
   };
 }
 
@@ -91,17 +92,18 @@ export async function compareSequentially(
   const pairs: ProcessPair[] = [];
 
   const measureOne = async () => {
+    // Alternate which session is created (and timed) first from one process to the next.
+    const baselineFirst = pairs.length % 2 === 0;
     const request: PairedRequest = {
       models: [options.baseline, options.candidate],
-      // Alternate which session is created (and timed) first from one process to the next.
-      creationOrder: pairs.length % 2 === 0 ? [0, 1] : [1, 0],
+      creationOrder: baselineFirst ? [0, 1] : [1, 0],
       warmupRuns: settings.warmupRuns,
       blockRuns: settings.blockRuns,
       minRunsPerModel: settings.minRunsPerModel,
       maxRunsPerModel: settings.maxRunsPerModel,
       measureSeconds: settings.measureSeconds,
     };
-    pairs.push(toPair(await runPairedProcess(request), settings.batch));
+    pairs.push(toPair(await runPairedProcess(request), settings.batch, baselineFirst));
   };
   const secondsPerProcess = () => elapsed() / Math.max(pairs.length, 1);
   const roomFor = (processes: number) =>

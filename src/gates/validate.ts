@@ -98,7 +98,8 @@ async function freshChecks(
   const values = (): ProcessValues[] =>
     processes.map(({ result }) => ({
       samplesMs: result.models[0].samplesMs,
-      memoryBytes: result.models[0].memoryBytes,
+      // The model alone: the benchmark's method, peak RSS minus the RSS once the runtime loaded.
+      memoryBytes: Math.max(0, result.peakRssBytes - result.baselineRssBytes),
       batch,
     }));
   const decideAll = (confidence: number) =>

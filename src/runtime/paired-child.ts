@@ -49,7 +49,11 @@ export interface ModelMeasurement {
   samplesMs: number[];
   /** Warm-up latencies (the first run excluded: it is `firstRunMs`), kept apart. */
   warmupSamplesMs: number[];
-  /** Resident memory the session added (creation plus warm-up), in bytes. */
+  /**
+   * Resident memory the session added (creation plus warm-up), in bytes. With two sessions the
+   * peak cannot be split between them, so `compare` uses this growth; alone, `validate` uses
+   * `peakRssBytes - baselineRssBytes` as `benchmark` does.
+   */
   memoryBytes: number;
   createMs: number;
   firstRunMs: number;
