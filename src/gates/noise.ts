@@ -13,6 +13,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { UsageError } from "../errors.js";
 import { makeMlp } from "../onnx/fixtures.js";
 import { saveModel } from "../onnx/model.js";
 import { prepareInputs } from "../runtime/inputs.js";
@@ -72,7 +73,12 @@ function halfWidthPct(pairedSpread: number, processes: number): number {
 export async function measureNoise(
   options: { processes?: number; budgetSeconds?: number } = {},
 ): Promise<NoiseReport> {
-  const processes = Math.max(3, options.processes ?? 6);
+  const processes = options.processes ?? 6;
+  if (!(Number.isInteger(processes) && processes >= 3)) {
+    throw new UsageError("NOISE_PROCESSES_TOO_FEW", `--noise-processes ${processes} is too few`, {
+      hint: "A spread across processes needs at least 3; the default is 6.",
+    });
+  }
   const budget = options.budgetSeconds ?? 60;
   const directory = await mkdtemp(path.join(os.tmpdir(), "mlbuild-noise-"));
   try {

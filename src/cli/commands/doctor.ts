@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import type { Check } from "../../doctor/checks.js";
 import { ExitCode } from "../../errors.js";
+import type { NoiseReport } from "../../gates/noise.js";
 import { action } from "../context.js";
 import type { Output } from "../output.js";
+import { positiveInteger } from "../parse.js";
 
 function renderChecks(output: Output, checks: Check[]): string {
   const { colors } = output;
@@ -15,8 +17,14 @@ export function registerDoctor(program: Command): void {
     .command("doctor")
     .description("check the environment: runtimes, registry health, targets")
     .option("--noise", "also measure how noisy this machine is and which thresholds it supports")
+    .option(
+      "--noise-processes <n>",
+      "paired processes for --noise (at least 3)",
+      positiveInteger,
+      6,
+    )
     .action(
-      action(async (context, options: { noise?: boolean }) => {
+      action(async (context, options: { noise?: boolean; noiseProcesses: number }) => {
         const doctor = await import("../../doctor/checks.js");
         const checks: Check[] = [doctor.checkNode(), ...(await doctor.checkRuntimes())];
         try {
@@ -31,15 +39,16 @@ export function registerDoctor(program: Command): void {
           });
         }
         checks.push(...doctor.checkTargets());
+        let noise: NoiseReport | undefined;
         if (options.noise) {
           const { measureNoise } = await import("../../gates/noise.js");
-          const noise = await measureNoise();
+          noise = await measureNoise({ processes: options.noiseProcesses });
           const status = noise.supported_threshold_pct === null ? "warn" : "ok";
           checks.push({ name: "noise", status, detail: noise.message });
         }
 
         const failed = checks.some((check) => check.status === "fail");
-        context.output.result({ healthy: !failed, checks }, () =>
+        context.output.result({ healthy: !failed, checks, ...(noise ? { noise } : {}) }, () =>
           renderChecks(context.output, checks),
         );
         return failed ? ExitCode.internal : ExitCode.ok;
