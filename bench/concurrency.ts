@@ -66,7 +66,8 @@ try {
   const probe = await singleSessionProbe(modelFile, 400);
   console.log(
     `one session, 400 runs: sequential ${probe.sequentialMs.toFixed(0)} ms, two in flight ` +
-      `${probe.inFlightMs.toFixed(0)} ms (ratio ${(probe.inFlightMs / probe.sequentialMs).toFixed(3)}; ` +
+      `${probe.inFlightMs.toFixed(0)} ms ` +
+      `(ratio ${(probe.inFlightMs / probe.sequentialMs).toFixed(3)}; ` +
       "≈1 means no overlap on one session)",
   );
 
@@ -95,16 +96,20 @@ try {
     }
   }
   for (const side of sides) {
+    const rounds = throughput.get(side.name) ?? [];
     console.log(
-      `${side.name.padEnd(22)} throughput median ${median(throughput.get(side.name) ?? []).toFixed(0)}/s ` +
-        `(rounds ${(throughput.get(side.name) ?? []).map((value) => value.toFixed(0)).join(", ")}), ` +
+      `${side.name.padEnd(22)} throughput ` +
+        `median ${median(rounds).toFixed(0)}/s ` +
+        `(rounds ${rounds.map((value) => value.toFixed(0)).join(", ")}), ` +
         `p50 ${median(p50.get(side.name) ?? []).toFixed(3)} ms`,
     );
   }
   const two = median(throughput.get(sides[2].name) ?? []);
+  const oneThread = median(throughput.get(sides[1].name) ?? []);
+  const defaultThreads = median(throughput.get(sides[0].name) ?? []);
   console.log(
-    `ratio C=2 / C=1 (1 thread): ${(two / median(throughput.get(sides[1].name) ?? [])).toFixed(3)}; ` +
-      `C=2 / C=1 (default threads): ${(two / median(throughput.get(sides[0].name) ?? [])).toFixed(3)}; ` +
+    `ratio C=2 / C=1 (1 thread): ${(two / oneThread).toFixed(3)}; ` +
+      `C=2 / C=1 (default threads): ${(two / defaultThreads).toFixed(3)}; ` +
       `${os.cpus().length} logical cores, load ${os.loadavg()[0].toFixed(2)}`,
   );
 } finally {

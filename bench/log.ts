@@ -45,7 +45,8 @@ const log = wallTime(["log", "--limit", "20"]);
 console.log(`median of ${repetitions} runs, ${builds} builds in SQLite:`);
 console.log(`  node -e 0 (process start)   ${nodeOnly.toFixed(3)} s`);
 console.log(
-  `  mlbuild --version           ${version.toFixed(3)} s  (${(version / nodeOnly).toFixed(1)}x node)`,
+  `  mlbuild --version           ${version.toFixed(3)} s  ` +
+    `(${(version / nodeOnly).toFixed(1)}x node)`,
 );
 console.log(
   `  mlbuild log --limit 20      ${log.toFixed(3)} s  (${(log / nodeOnly).toFixed(1)}x node)`,

@@ -64,7 +64,8 @@ try {
   const log = median(times(["log", "--limit", "20"]));
   console.log(`mlbuild log --limit 20, ${builds} builds: ${log.toFixed(3)} s median of 7`);
   console.log(
-    `  (mlbuild --version on this machine now: ${version.toFixed(3)} s; difference ${(log - version).toFixed(3)} s)`,
+    `  (mlbuild --version on this machine now: ${version.toFixed(3)} s; ` +
+      `difference ${(log - version).toFixed(3)} s)`,
   );
 
   for (const writers of [1, 8]) {

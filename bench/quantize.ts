@@ -192,7 +192,8 @@ const widths = header.map((title, column) =>
 const line = (cells: string[]) =>
   cells.map((cell, column) => cell.padEnd(widths[column])).join("  ");
 console.log(
-  `cpu, 1 thread, onnxruntime-node; p50 over interleaved rounds; accuracy on 4 seeded random samples`,
+  `cpu, 1 thread, onnxruntime-node; p50 over interleaved rounds; accuracy on 4 seeded ` +
+    `random samples`,
 );
 console.log(line(header));
 for (const row of rows) console.log(line(row));
@@ -216,6 +217,8 @@ for (const [runtime, ort, options] of [
     options,
   );
   console.log(
-    `  ${runtime.padEnd(30)} fp32 ${fp32.toFixed(3)}  weight-only ${weight.toFixed(3)} (${(weight / fp32).toFixed(2)}× fp32, ${(weight / dynamicInt8).toFixed(2)}× dynamic)  dynamic int8 ${dynamicInt8.toFixed(3)}`,
+    `  ${runtime.padEnd(30)} fp32 ${fp32.toFixed(3)}  weight-only ${weight.toFixed(3)} ` +
+      `(${(weight / fp32).toFixed(2)}× fp32, ${(weight / dynamicInt8).toFixed(2)}× dynamic)` +
+      `  dynamic int8 ${dynamicInt8.toFixed(3)}`,
   );
 }

@@ -135,8 +135,10 @@ async function main(): Promise<void> {
       const pulled = await child(await withRemote(target, remote), ["pull", "big"]);
       await target.close();
       console.log(
-        `${label.padEnd(9)} push ${(sizeMb / pushed.seconds).toFixed(1)} MB/s (${pushed.seconds.toFixed(1)} s, ` +
-          `peak RSS ${pushed.peakRssMb.toFixed(0)} MB)   pull ${(sizeMb / pulled.seconds).toFixed(1)} MB/s ` +
+        `${label.padEnd(9)} push ${(sizeMb / pushed.seconds).toFixed(1)} MB/s ` +
+          `(${pushed.seconds.toFixed(1)} s, ` +
+          `peak RSS ${pushed.peakRssMb.toFixed(0)} MB)   ` +
+          `pull ${(sizeMb / pulled.seconds).toFixed(1)} MB/s ` +
           `(${pulled.seconds.toFixed(1)} s, peak RSS ${pulled.peakRssMb.toFixed(0)} MB)`,
       );
       rmSync(target.paths.root, { recursive: true, force: true });

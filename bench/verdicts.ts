@@ -100,8 +100,10 @@ function report(label: string, outcomes: readonly LiveOutcome[]): void {
   const counts = tally(outcomes);
   const total = outcomes.length;
   console.log(
-    `${label}: regression ${percent(counts.regression, total)}, improvement ${percent(counts.improvement, total)}, ` +
-      `no-change ${percent(counts["no-change"], total)}, inconclusive ${percent(counts.inconclusive, total)}; ` +
+    `${label}: regression ${percent(counts.regression, total)}, ` +
+      `improvement ${percent(counts.improvement, total)}, ` +
+      `no-change ${percent(counts["no-change"], total)}, ` +
+      `inconclusive ${percent(counts.inconclusive, total)}; ` +
       `median ${median(outcomes.map((o) => o.seconds)).toFixed(1)} s, ` +
       `${median(outcomes.map((o) => o.processes))} processes`,
   );
@@ -152,8 +154,10 @@ async function main(): Promise<void> {
     );
     const truth = estimateRatio(ratios, 0.95);
     console.log(
-      `true difference (${ratios.length} interleaved processes, ${reference.seconds.toFixed(0)} s): ` +
-        `${(truth.relativeChange * 100).toFixed(1)}% [${((truth.lowerChange ?? 0) * 100).toFixed(1)}%, ` +
+      `true difference (${ratios.length} interleaved ` +
+        `processes, ${reference.seconds.toFixed(0)} s): ` +
+        `${(truth.relativeChange * 100).toFixed(1)}% ` +
+        `[${((truth.lowerChange ?? 0) * 100).toFixed(1)}%, ` +
         `${((truth.upperChange ?? 0) * 100).toFixed(1)}%]`,
     );
     const detection = await runLive("A/B", model, heavier);
@@ -167,7 +171,8 @@ async function main(): Promise<void> {
       processesPerLook: 4,
     });
     console.log(
-      `${recorded.length} recorded processes; plan: 8 looks, 6 + 4 per look, alpha 0.05 (Pocock-type)`,
+      `${recorded.length} recorded processes; plan: 8 looks, 6 + 4 per look, alpha 0.05 ` +
+        `(Pocock-type)`,
     );
     for (const shiftPct of [0, 2, 5, 10, 20]) {
       const result = simulateVerdicts({
@@ -190,7 +195,8 @@ async function main(): Promise<void> {
     console.log("\n== speed ==");
     const all = [...self, ...copy, ...detection];
     console.log(
-      `median time to a verdict: ${median(all.map((o) => o.seconds)).toFixed(1)} s over ${all.length} live compares`,
+      `median time to a verdict: ${median(all.map((o) => o.seconds)).toFixed(1)} s ` +
+        `over ${all.length} live compares`,
     );
   } finally {
     await rm(directory, { recursive: true, force: true });

@@ -43,7 +43,9 @@ async function main(): Promise<void> {
       const expected = fixture.approximateMilliseconds;
       const note = expected === undefined ? "" : ` (tuned for ~${expected} ms)`;
       console.log(
-        `${fixture.name.padEnd(18)} batch ${String(fixture.referenceBatch).padStart(3)}: ${milliseconds.toFixed(3)} ms${note}`,
+        `${fixture.name.padEnd(18)} ` +
+          `batch ${String(fixture.referenceBatch).padStart(3)}: ` +
+          `${milliseconds.toFixed(3)} ms${note}`,
       );
     }
   }

@@ -158,7 +158,8 @@ export function buildSummary(
       batch: context.batch,
       concurrency: context.concurrency,
       method:
-        "completed steady-state runs / steady-state wall time (go signal to last completion); samples = runs × batch",
+        "completed steady-state runs / steady-state wall time (go signal to last " +
+        "completion); samples = runs × batch",
     },
     memory,
     lanes: summarizeLanes(child),

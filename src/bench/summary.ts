@@ -148,7 +148,8 @@ const megabyte = 2 ** 20;
 export function summarizeMemory(memory: BenchmarkChildResult["memory"]): MemorySummary {
   return {
     method:
-      "peak = getrusage ru_maxrss of the child; model = peak − RSS after runtime init, before the session(s)",
+      "peak = getrusage ru_maxrss of the child; model = peak − RSS after runtime init, " +
+      "before the session(s)",
     peak_rss_mb: memory.peakRssBytes / megabyte,
     baseline_rss_mb: memory.baselineRssBytes / megabyte,
     model_mb: Math.max(0, memory.peakRssBytes - memory.baselineRssBytes) / megabyte,

@@ -64,7 +64,8 @@ export function benchmarkWarnings(input: WarningInputs): string[] {
     const sign = input.drift.relative_change > 0 ? "+" : "";
     warnings.push(
       `Latency drifted between the first and second half of the run ` +
-        `(${sign}${percent(input.drift.relative_change)}, p = ${input.drift.p_value.toPrecision(2)}): ` +
+        `(${sign}${percent(input.drift.relative_change)}, ` +
+        `p = ${input.drift.p_value.toPrecision(2)}): ` +
         "the machine's state changed (thermal throttling, other load).",
     );
   }

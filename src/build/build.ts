@@ -74,7 +74,8 @@ function checkOpsets(model: LoadedModel, target: Target): void {
     if (domain === "ai.onnx" && Number(opset.version) > highestKnownOpset) {
       throw new UsageError(
         "OPSET_UNSUPPORTED",
-        `The model imports ai.onnx opset ${opset.version}; this runtime supports up to ${highestKnownOpset}`,
+        `The model imports ai.onnx opset ${opset.version}; this runtime supports up ` +
+          `to ${highestKnownOpset}`,
         { hint: "Export the model with a lower opset." },
       );
     }

@@ -45,7 +45,8 @@ export async function optimizeModel(
     const report: JsonObject = { level, serializedLevel: serializedLevel[level] };
     if (level === "all") {
       report.note =
-        "layout transforms of level all are CPU-specific; they run when the session loads the artifact";
+        "layout transforms of level all are CPU-specific; they run when the session loads " +
+        "the artifact";
     }
     return { model: optimized, report };
   } catch (error) {

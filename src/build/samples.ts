@@ -13,9 +13,14 @@ import { type InputTensor, prepareInputs } from "../runtime/inputs.js";
 
 export interface InputSamples {
   samples: InputTensor[][];
-  /** How the samples were chosen, for the build record: "calibration:DIR" or "random(seed=0..7)". */
+  /**
+   * How the samples were chosen, for the build record: "calibration:DIR" or "random(seed=0..7)".
+   */
   source: string;
-  /** SHA-256 over the samples' names, types, shapes and bytes: part of a calibrated build's identity. */
+  /**
+   * SHA-256 over the samples' names, types, shapes and bytes: part of a calibrated build's
+   * identity.
+   */
   digest: string;
 }
 
@@ -104,7 +109,8 @@ async function listFolder(directory: string): Promise<string[]> {
 /** The input reader's error, said about calibration rather than `--inputs`. */
 function calibrationError(error: unknown, sampleDir: string): unknown {
   if (!isMlbuildError(error)) return error;
-  const message = `Calibration sample '${sampleDir}': ${error.message.replace(/ ?\(?in --inputs\)?/g, "")}`;
+  const reason = error.message.replace(/ ?\(?in --inputs\)?/g, "");
+  const message = `Calibration sample '${sampleDir}': ${reason}`;
   return new UsageError(`CALIBRATION_${error.code}`, message, { hint: error.hint, cause: error });
 }
 

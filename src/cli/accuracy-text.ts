@@ -8,7 +8,10 @@ function figure(value: JsonValue | undefined, digits: number): string {
 /** One line: max and mean error, cosine, SQNR, top-1, and what the inputs were. */
 export function formatAccuracy(accuracy: JsonObject): string {
   if (accuracy.max_abs_error === Number.MAX_VALUE) {
-    return `outputs contain infinities or NaN (${accuracy.samples} samples, ${accuracy.inputs_source})`;
+    return (
+      `outputs contain infinities or NaN (${accuracy.samples} ` +
+      `samples, ${accuracy.inputs_source})`
+    );
   }
   const sqnr =
     typeof accuracy.sqnr_db === "number" ? `${accuracy.sqnr_db.toFixed(1)} dB` : "∞ (identical)";
@@ -34,13 +37,15 @@ export function transformNotes(reports: JsonObject): string[] {
     if (typeof report.clampedValues === "number" && report.clampedValues > 0) {
       const tensors = (report.clampedTensors as string[]).join(", ");
       notes.push(
-        `  ${name}: clamped ${report.clampedValues} weights beyond ±65504 (largest ${figure(report.largestMagnitude, 4)}) in ${tensors}`,
+        `  ${name}: clamped ${report.clampedValues} weights beyond ±65504 ` +
+          `(largest ${figure(report.largestMagnitude, 4)}) in ${tensors}`,
       );
     }
     if (typeof report.skippedNodes === "number" && report.skippedNodes > 0) {
       const first = (report.skipped as JsonObject[])[0];
       notes.push(
-        `  ${name}: ${report.skippedNodes} nodes left float, e.g. ${first?.opType} '${first?.node}': ${first?.reason}`,
+        `  ${name}: ${report.skippedNodes} nodes left float, e.g. ${first?.opType} ` +
+          `'${first?.node}': ${first?.reason}`,
       );
     }
     if (typeof report.note === "string") notes.push(`  ${name}: ${report.note}`);

@@ -22,8 +22,11 @@ function row(layer: LayerError): string[] {
 
 export function renderDivergence(report: DivergenceReport): string {
   const offender = report.first_offender;
+  const why = offender?.finite
+    ? `SQNR ${offender.sqnr_db?.toFixed(1)} dB < ${report.threshold_sqnr_db} dB`
+    : "infinity or NaN";
   const headline = offender
-    ? `first offender: ${offender.value} (${offender.opType}), ${offender.finite ? `SQNR ${offender.sqnr_db?.toFixed(1)} dB < ${report.threshold_sqnr_db} dB` : "infinity or NaN"}`
+    ? `first offender: ${offender.value} (${offender.opType}), ${why}`
     : `no value falls below ${report.threshold_sqnr_db} dB SQNR`;
   const start = offender ? Math.max(0, report.layers.indexOf(offender) - 2) : 0;
   const shown = report.layers.slice(start, start + SHOWN_LAYERS);
@@ -32,7 +35,8 @@ export function renderDivergence(report: DivergenceReport): string {
   });
   const more = report.layers.length - shown.length;
   return [
-    `build ${report.build_id.slice(0, 12)} (${report.quantization}) against its source, ${report.samples} random samples`,
+    `build ${report.build_id.slice(0, 12)} (${report.quantization}) against its ` +
+      `source, ${report.samples} random samples`,
     headline,
     "",
     table,

@@ -17,10 +17,15 @@ function percent(share: number): string {
 function accountingLines(result: ProfileResult): string[] {
   const { accounting } = result.summary;
   return [
-    `  Measured (mean):       ${ms(accounting.measured_ms)} = nodes ${ms(accounting.nodes_ms)} + not in any node ${ms(accounting.not_in_any_node_ms)} (${percent(accounting.not_in_any_node_share)})`,
-    `    runtime overhead     ${ms(accounting.runtime_overhead_ms)}  model_run minus node kernels: executor, allocations`,
-    `    binding overhead     ${ms(accounting.binding_overhead_ms)}  session.run minus model_run: JavaScript to the runtime and back`,
-    `  Cold start:            session ${ms(result.summary.session_creation_ms)}, first inference ${ms(result.summary.first_inference_ms)} (profiler on)`,
+    `  Measured (mean):       ${ms(accounting.measured_ms)} = ` +
+      `nodes ${ms(accounting.nodes_ms)} + not in any ` +
+      `node ${ms(accounting.not_in_any_node_ms)} (${percent(accounting.not_in_any_node_share)})`,
+    `    runtime overhead     ${ms(accounting.runtime_overhead_ms)}  model_run minus node ` +
+      `kernels: executor, allocations`,
+    `    binding overhead     ${ms(accounting.binding_overhead_ms)}  session.run minus ` +
+      `model_run: JavaScript to the runtime and back`,
+    `  Cold start:            session ${ms(result.summary.session_creation_ms)}, first ` +
+      `inference ${ms(result.summary.first_inference_ms)} (profiler on)`,
   ];
 }
 
@@ -68,7 +73,8 @@ export function warmupLines(analysis: WarmupAnalysis): string[] {
     (analysis.settled ? "" : ` (late in ${analysis.curve_ms.length} runs: raise --warmup-runs)`);
   return [
     "Warm-up (fresh session, profiler off):",
-    `  Session creation ${ms(analysis.session_creation_ms)}, first inference ${ms(analysis.first_inference_ms)}`,
+    `  Session creation ${ms(analysis.session_creation_ms)}, first ` +
+      `inference ${ms(analysis.first_inference_ms)}`,
     `  First runs (ms):  ${curve}${analysis.curve_ms.length > 12 ? " …" : ""}`,
     `  Steady state:     ${steady}; change points at [${analysis.change_points.join(", ")}]`,
     `  Recommended:      benchmark --warmup ${analysis.recommended_warmup}`,
@@ -79,7 +85,8 @@ export function warmupLines(analysis: WarmupAnalysis): string[] {
 export function renderProfile(result: ProfileResult, view: ProfileView, top: number): string {
   const { summary } = result;
   const lines = [
-    `Profile of ${shortId(result.build_id)} on ${result.target}: ${summary.runs} runs after ${summary.warmup} warm-up`,
+    `Profile of ${shortId(result.build_id)} on ${result.target}: ${summary.runs} runs ` +
+      `after ${summary.warmup} warm-up`,
     ...accountingLines(result),
     "",
     `Time per op type${view === "op" && summary.op_types.length > top ? ` (top ${top})` : ""}:`,
@@ -116,12 +123,14 @@ export function renderProfileDiff(diff: ProfileDiff): string {
   const fresh = [diff.a.profiled_now ? "A" : "", diff.b.profiled_now ? "B" : ""].filter(Boolean);
   const note = fresh.length > 0 ? `; ${fresh.join(" and ")} profiled now, none was stored` : "";
   const lines = [
-    `time per op type (profiles ${diff.a.profile_id.slice(0, 12)} -> ${diff.b.profile_id.slice(0, 12)}${note}):`,
+    `time per op type (profiles ${diff.a.profile_id.slice(0, 12)} ` +
+      `-> ${diff.b.profile_id.slice(0, 12)}${note}):`,
     renderTable(["OP TYPE", "A", "B", "CHANGE", "%"], rows, {
       indent: "  ",
       align: ["left", "right", "right", "right", "right"],
     }),
-    `  measured ${ms(diff.a.measured_ms)} -> ${ms(diff.b.measured_ms)} (${sign}${diff.measured_change_pct.toFixed(1)}%); ` +
+    `  measured ${ms(diff.a.measured_ms)} -> ${ms(diff.b.measured_ms)} ` +
+      `(${sign}${diff.measured_change_pct.toFixed(1)}%); ` +
       `not in any node ${ms(diff.a.not_in_any_node_ms)} -> ${ms(diff.b.not_in_any_node_ms)}`,
   ];
   return lines.join("\n");

@@ -56,7 +56,8 @@ export function makeTensor(
   const expected = tensorByteLength(dataType, elementCount(dims));
   if (expected !== undefined && expected !== rawData.byteLength) {
     throw new Error(
-      `Tensor "${name}": dims [${dims.join(", ")}] need ${expected} bytes, got ${rawData.byteLength}`,
+      `Tensor "${name}": dims [${dims.join(", ")}] need ${expected} bytes, ` +
+        `got ${rawData.byteLength}`,
     );
   }
   return create(TensorProtoSchema, {

@@ -80,7 +80,9 @@ export function resolveExternalLocation(baseDir: string, location: string): stri
       "EXTERNAL_DATA_OUTSIDE",
       `External data location "${location}" is outside the model's folder`,
       {
-        hint: "Only files in the model's folder are read; move the data file there and re-export the model.",
+        hint:
+          "Only files in the model's folder are read; move the data file there and " +
+          "re-export the model.",
         details: { location, baseDir },
       },
     );
@@ -122,7 +124,9 @@ export async function checkExternalData(
         "EXTERNAL_DATA_TRUNCATED",
         `External data file "${location}" is too short`,
         {
-          hint: `It has ${size} bytes but the model reads up to byte ${needed}; copy the complete file.`,
+          hint:
+            `It has ${size} bytes but the model reads up to byte ${needed}; copy the ` +
+            `complete file.`,
         },
       );
     }

@@ -55,7 +55,9 @@ export function sniffNonOnnxFormat(bytes: Uint8Array): SniffedFormat | undefined
   if (startsWith(bytes, [0x50, 0x4b, 0x03, 0x04])) {
     return {
       description: "a ZIP archive (a PyTorch checkpoint is one)",
-      hint: "Export PyTorch models with torch.onnx.export; unzip archives and pass the .onnx inside.",
+      hint:
+        "Export PyTorch models with torch.onnx.export; unzip archives and pass the " +
+        ".onnx inside.",
     };
   }
   if (bytes[0] === 0x80 && bytes[1] >= 2 && bytes[1] <= 5) {
@@ -70,7 +72,9 @@ export function sniffNonOnnxFormat(bytes: Uint8Array): SniffedFormat | undefined
   if (looksLikeText(bytes)) {
     return {
       description: "a text file",
-      hint: "Check the path: an ONNX model is a binary file. A failed download often saves an error page.",
+      hint:
+        "Check the path: an ONNX model is a binary file. A failed download often saves " +
+        "an error page.",
     };
   }
   return undefined;

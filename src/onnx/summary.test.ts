@@ -101,15 +101,18 @@ describe("summarizeModel", () => {
     expect(summary.weightBytes).toBe(summary.parameterCount * 4);
   });
 
-  it("leaves out graph inputs that are initializers (old exporters list weights as inputs)", async () => {
-    const model = buildFixture("mlp-small").model;
-    const weight = model.graph!.initializer[0];
-    model.graph!.input.push(makeValueInfo(weight.name, TensorProto_DataType.FLOAT, [256, 512]));
+  it(
+    "leaves out graph inputs that are initializers " + "(old exporters list weights as inputs)",
+    async () => {
+      const model = buildFixture("mlp-small").model;
+      const weight = model.graph!.initializer[0];
+      model.graph!.input.push(makeValueInfo(weight.name, TensorProto_DataType.FLOAT, [256, 512]));
 
-    const summary = summarizeModel(await loadModelBuffer(encodeModel(model)));
+      const summary = summarizeModel(await loadModelBuffer(encodeModel(model)));
 
-    expect(summary.inputs.map((input) => input.name)).toEqual(["input"]);
-  });
+      expect(summary.inputs.map((input) => input.name)).toEqual(["input"]);
+    },
+  );
 
   it("summarizes a real exported model", async () => {
     const modelPath = path.join(assetsDir, "ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -13,7 +13,9 @@ export interface TensorSignature {
   name: string;
   /** "float32", "int64", ...; non-tensor values read like "sequence<float32>". */
   dtype: string;
-  /** Fixed sizes as numbers, symbolic ones by name, "?" when unknown; null when the rank is unknown. */
+  /**
+   * Fixed sizes as numbers, symbolic ones by name, "?" when unknown; null when the rank is unknown.
+   */
   shape: (number | string)[] | null;
 }
 

@@ -88,7 +88,9 @@ export function inlineTensorBytes(tensor: TensorProto): Uint8Array {
         "TENSOR_STRING_DATA",
         `Tensor "${tensor.name}" holds strings, not numbers`,
         {
-          hint: "String tensors have no fixed byte layout; only numeric tensors can be read as bytes.",
+          hint:
+            "String tensors have no fixed byte layout; only numeric tensors can be " +
+            "read as bytes.",
         },
       );
     default:

@@ -59,7 +59,8 @@ export class BuildTable {
       "SELECT MAX(created_seq) AS seq FROM builds",
     );
     await db.run(
-      `INSERT INTO builds (created_seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO builds (created_seq, ${columns}) ` +
+        `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         Number(next?.seq ?? 0) + 1,
         build.buildId,

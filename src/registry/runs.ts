@@ -275,7 +275,8 @@ export class RunTable {
 
   async builds(runId: string, db: Queryable = this.db): Promise<RunBuildLink[]> {
     const rows = await db.all<{ build_id: string; attached_at: string }>(
-      "SELECT build_id, attached_at FROM run_builds WHERE run_id = ? ORDER BY attached_at, build_id",
+      "SELECT build_id, attached_at FROM run_builds WHERE run_id = ? ORDER BY " +
+        "attached_at, build_id",
       [runId],
     );
     return rows.map((row) => ({ buildId: row.build_id, attachedAt: row.attached_at }));

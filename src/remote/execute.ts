@@ -66,7 +66,8 @@ export async function applyDownloads(
     }
     if (store.has(build.artifactHash)) continue;
     progress(
-      `receiving artifact ${build.artifactHash.slice(0, 12)} of build ${build.buildId.slice(0, 12)}`,
+      `receiving artifact ${build.artifactHash.slice(0, 12)} of ` +
+        `build ${build.buildId.slice(0, 12)}`,
     );
     const stream = await remote.get(remoteKeys.object(build.artifactHash));
     const stored = await store.putStream(stream, build.artifactHash);

@@ -145,7 +145,9 @@ export function spawnWorker<Request, Result, Progress = unknown>(
             "WORKER_CRASHED",
             `${scriptName} ${describeExit(code, signal)}${tail ? `: ${tail}` : ""}`,
             {
-              hint: "The runtime crashed on this model; nothing was recorded. Try --verbose, or another target.",
+              hint:
+                "The runtime crashed on this model; nothing was recorded. Try " +
+                "--verbose, or another target.",
             },
           ),
         );

@@ -79,9 +79,12 @@ function bindShape(
   const mismatch = (why: string) =>
     new UsageError(
       "SHAPE_MISMATCH",
-      `Input '${signature.name}' ${via} has shape ${shapeText(shape)}, but the model expects ${shapeText(expected ?? [])}: ${why}`,
+      `Input '${signature.name}' ${via} has shape ${shapeText(shape)}, but the model ` +
+        `expects ${shapeText(expected ?? [])}: ${why}`,
       {
-        hint: "Give a shape with the model's rank whose fixed dimensions match (see `mlbuild inspect`).",
+        hint:
+          "Give a shape with the model's rank whose fixed dimensions match (see " +
+          "`mlbuild inspect`).",
       },
     );
   if (expected === null) return;
@@ -145,7 +148,8 @@ function checkDtype(signature: InputSignature): void {
   if (!isSupportedDtype(signature.dtype)) {
     throw new UsageError(
       "INPUT_TYPE_UNSUPPORTED",
-      `Input '${signature.name}' is ${signature.dtype}; mlbuild can generate ${supportedDtypes.join(", ")}`,
+      `Input '${signature.name}' is ${signature.dtype}; mlbuild can ` +
+        `generate ${supportedDtypes.join(", ")}`,
       { hint: "Benchmark a model whose inputs are plain numeric tensors." },
     );
   }
@@ -207,7 +211,9 @@ async function loadInputsDir(
   const missing = signatures.filter((signature) => !tensors.has(signature.name));
   if (missing.length > 0) {
     throw new UsageError("INPUT_MISSING", `--inputs lacks a file for ${inputNames(missing)}`, {
-      hint: `Add ${missing.map((signature) => `${signature.name}.npy`).join(", ")} to ${directory}.`,
+      hint:
+        `Add ${missing.map((signature) => `${signature.name}.npy`).join(", ")} ` +
+        `to ${directory}.`,
     });
   }
   return tensors;

@@ -72,7 +72,8 @@ export async function firstRun(
     const where = `${target.runtime} (${target.provider})`;
     throw new UsageError(
       "MODEL_RUN_FAILED",
-      `The model loaded on ${where} but failed on its first run with ${describeFeeds(inputs)}: ${reason}`,
+      `The model loaded on ${where} but failed on its first run ` +
+        `with ${describeFeeds(inputs)}: ${reason}`,
       {
         hint:
           "Check --shape, --batch and --inputs against `mlbuild inspect REF`; on wasm, a model " +

@@ -74,7 +74,8 @@ async function firstRun(session: InferenceSession, feeds: Feeds, target: Target)
     const reason = firstLine(error instanceof Error ? error.message : String(error));
     throw new UsageError(
       "MODEL_RUN_FAILED",
-      `The model loaded on ${target.runtime} (${target.provider}) but failed on its first run: ${reason}`,
+      `The model loaded on ${target.runtime} (${target.provider}) but failed on its first ` +
+        `run: ${reason}`,
       { hint: "Check --shape, --batch and --inputs against `mlbuild inspect REF`." },
     );
   }

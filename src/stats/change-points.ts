@@ -41,7 +41,9 @@ function estimateNoiseScale(series: readonly number[]): number {
   return Math.sqrt(meanSquare / 2);
 }
 
-/** Segment costs from prefix sums of a centred series, so the subtraction stays well-conditioned. */
+/**
+ * Segment costs from prefix sums of a centred series, so the subtraction stays well-conditioned.
+ */
 function segmentCost(
   series: readonly number[],
   scale: number,

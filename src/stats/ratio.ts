@@ -188,9 +188,9 @@ function cumulativeAlpha(plan: SequentialPlan, look: number, maxLooks: number, t
  * interval gets the alpha its spending function releases at that look; by Bonferroni's
  * inequality the chance that any look's interval misses the true change is ≤ alpha, whatever
  * the correlation between looks. So identical builds fail (interval above 0) with probability
- * ≤ alpha/2, 1% by default, before the threshold condition even applies. Exact group-sequential boundaries would be a little less
- * conservative, but need the looks' joint distribution, which t-statistics on a handful of
- * processes do not give us reliably.
+ * ≤ alpha/2, 1% by default, before the threshold condition even applies. Exact group-sequential
+ * boundaries would be a little less conservative, but need the looks' joint distribution, which
+ * t-statistics on a handful of processes do not give us reliably.
  */
 export function sequentialPlan(options: SequentialPlanOptions): SequentialPlan {
   const { maxLooks, alpha = 0.02, spending = "pocock" } = options;

@@ -49,7 +49,8 @@ export function assertParamValue(key: string, value: string): void {
   if (value.length > maxParamValueLength) {
     throw new UsageError(
       "PARAM_VALUE_TOO_LONG",
-      `The value of param '${key}' is ${value.length} characters long; the limit is ${maxParamValueLength}`,
+      `The value of param '${key}' is ${value.length} characters long; the limit ` +
+        `is ${maxParamValueLength}`,
       { hint: "Log a shorter value, or store the long text as a file next to the model." },
     );
   }

@@ -209,7 +209,8 @@ export class Tracker {
     if (run.status !== "running") {
       throw new UsageError(
         "RUN_ENDED",
-        `Run ${runLabel(run)} ended (${run.status} at ${run.endedAt}); it takes no more params or metrics`,
+        `Run ${runLabel(run)} ended (${run.status} at ${run.endedAt}); it takes no more ` +
+          `params or metrics`,
         { hint: "Start a new run with `mlbuild run start --experiment NAME`." },
       );
     }

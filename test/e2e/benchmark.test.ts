@@ -232,12 +232,15 @@ describe("benchmark on cpu and wasm", () => {
     expect(document.summary.lanes?.overlap_ms).toBeGreaterThan(0);
   });
 
-  it("--concurrency 2 on wasm loads onnxruntime-web in each lane and says whose memory", async () => {
-    const result = await cli(["benchmark", builds.mlpWasm, ...quick, "--concurrency", "2"]);
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toMatch(/concurrency 2\)/);
-    expect(result.stderr).toMatch(/Memory: +peak [0-9.]+ MiB, model [0-9.]+ MiB \(2 sessions\)/);
-  });
+  it(
+    "--concurrency 2 on wasm loads onnxruntime-web in each lane " + "and says whose memory",
+    async () => {
+      const result = await cli(["benchmark", builds.mlpWasm, ...quick, "--concurrency", "2"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/concurrency 2\)/);
+      expect(result.stderr).toMatch(/Memory: +peak [0-9.]+ MiB, model [0-9.]+ MiB \(2 sessions\)/);
+    },
+  );
 
   it("--runs below what the gated percentile needs is raised to the minimum", async () => {
     const document = await benchmark(builds.mlpCpu, ["--runs", "3"]);

@@ -55,24 +55,27 @@ describe("transformed builds", () => {
     expect(Object.keys(first.build.accuracy ?? {}).sort()).toEqual(accuracyKeys);
   });
 
-  it("int8 records accuracy with top-1 agreement for a classifier, and show prints it", async () => {
-    const result = await cli([
-      "build",
-      "--model",
-      models["mlp-small"],
-      "--quantize",
-      "int8",
-      "--json",
-    ]);
-    expect(result.code).toBe(0);
-    const output = parseJson<BuildOutput>(result);
-    expect(output.transforms["quantize:int8"].quantized).toEqual({ MatMul: 3 });
-    expect(output.build.accuracy?.top1_agreement).toBeGreaterThan(0.8);
-    expect(output.build.accuracy?.cosine_similarity).toBeGreaterThan(0.99);
+  it(
+    "int8 records accuracy with top-1 agreement for a classifier, " + "and show prints it",
+    async () => {
+      const result = await cli([
+        "build",
+        "--model",
+        models["mlp-small"],
+        "--quantize",
+        "int8",
+        "--json",
+      ]);
+      expect(result.code).toBe(0);
+      const output = parseJson<BuildOutput>(result);
+      expect(output.transforms["quantize:int8"].quantized).toEqual({ MatMul: 3 });
+      expect(output.build.accuracy?.top1_agreement).toBeGreaterThan(0.8);
+      expect(output.build.accuracy?.cosine_similarity).toBeGreaterThan(0.99);
 
-    const shown = await cli(["show", output.build_id]);
-    expect(shown.stderr).toMatch(/accuracy: +max error [0-9.e-]+, mean .*cosine .*SQNR .*top-1/);
-  });
+      const shown = await cli(["show", output.build_id]);
+      expect(shown.stderr).toMatch(/accuracy: +max error [0-9.e-]+, mean .*cosine .*SQNR .*top-1/);
+    },
+  );
 
   it("int8-static calibrates on the samples of --calibration", async () => {
     const calibration = path.join(workDir, "calibration");

@@ -58,7 +58,10 @@ export function temporaryDirectory(prefix = "mlbuild-test-"): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A listing of every file under a folder with its size and content hash-free bytes, to prove nothing changed. */
+/**
+ * A listing of every file under a folder with its size and content hash-free bytes, to prove
+ * nothing changed.
+ */
 export function snapshotTree(root: string): Record<string, string> {
   const result: Record<string, string> = {};
   const walk = (directory: string) => {

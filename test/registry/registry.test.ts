@@ -65,21 +65,24 @@ describe.each(backends)("registry on $name", (backend) => {
     expect(await registry.builds.count()).toBe(0);
   });
 
-  it("resolves unique prefixes and tags, and lists the candidates of an ambiguous prefix", async () => {
-    const first = `abcd0${hexId("a").slice(5)}`;
-    const second = `abcd1${hexId("b").slice(5)}`;
-    await registry.transaction(async (tx) => {
-      await registry.builds.insert(buildRecord(first), tx);
-      await registry.builds.insert(buildRecord(second), tx);
-      await registry.tags.set(tx, "production", second);
-    });
+  it(
+    "resolves unique prefixes and tags, " + "and lists the candidates of an ambiguous prefix",
+    async () => {
+      const first = `abcd0${hexId("a").slice(5)}`;
+      const second = `abcd1${hexId("b").slice(5)}`;
+      await registry.transaction(async (tx) => {
+        await registry.builds.insert(buildRecord(first), tx);
+        await registry.builds.insert(buildRecord(second), tx);
+        await registry.tags.set(tx, "production", second);
+      });
 
-    expect((await registry.resolve("abcd0")).buildId).toBe(first);
-    expect((await registry.resolve("ABCD1")).buildId).toBe(second);
-    expect((await registry.resolve("production")).buildId).toBe(second);
-    expect(await errorCode(registry.resolve("abcd"))).toBe("REF_AMBIGUOUS");
-    expect(await errorCode(registry.resolve("ffff"))).toBe("REF_UNKNOWN");
-  });
+      expect((await registry.resolve("abcd0")).buildId).toBe(first);
+      expect((await registry.resolve("ABCD1")).buildId).toBe(second);
+      expect((await registry.resolve("production")).buildId).toBe(second);
+      expect(await errorCode(registry.resolve("abcd"))).toBe("REF_AMBIGUOUS");
+      expect(await errorCode(registry.resolve("ffff"))).toBe("REF_UNKNOWN");
+    },
+  );
 
   it("moves tags atomically and keeps every move in the tag's history, in order", async () => {
     const [a, b] = [hexId("build a"), hexId("build b")];

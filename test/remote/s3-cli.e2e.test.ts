@@ -107,37 +107,41 @@ async function remoteObjectCount(prefix: string): Promise<number> {
 }
 
 describe("push and pull through a real S3 server (s3rver)", () => {
-  it("round-trips a tag with its build, artifact, benchmarks and history; pushing again sends nothing", async () => {
-    const source = await seededRegistry(2, 20_000, "round");
-    const target = await emptyRegistry();
-    await addS3Remote(source, "round");
-    await addS3Remote(target, "round");
+  it(
+    "round-trips a tag with its build, artifact, benchmarks and history; pushing again " +
+      "sends nothing",
+    async () => {
+      const source = await seededRegistry(2, 20_000, "round");
+      const target = await emptyRegistry();
+      await addS3Remote(source, "round");
+      await addS3Remote(target, "round");
 
-    const pushed = await mlbuild(source, ["push", "--all"]);
-    expect(pushed.code, pushed.stderr).toBe(0);
-    expect(parseJson<{ uploaded: { objects: number } }>(pushed).uploaded.objects).toBe(2);
-    const again = parseJson<{ uploaded: Record<string, number> }>(
-      await mlbuild(source, ["push", "--all"]),
-    );
-    expect(again.uploaded).toMatchObject({ objects: 0, builds: 0, benchmarks: 0, tagMoves: 0 });
+      const pushed = await mlbuild(source, ["push", "--all"]);
+      expect(pushed.code, pushed.stderr).toBe(0);
+      expect(parseJson<{ uploaded: { objects: number } }>(pushed).uploaded.objects).toBe(2);
+      const again = parseJson<{ uploaded: Record<string, number> }>(
+        await mlbuild(source, ["push", "--all"]),
+      );
+      expect(again.uploaded).toMatchObject({ objects: 0, builds: 0, benchmarks: 0, tagMoves: 0 });
 
-    const pulled = await mlbuild(target, ["pull", "production"]);
-    expect(pulled.code, pulled.stderr).toBe(0);
-    const here = await openWorkspace({ registryDir: source });
-    const there = await openWorkspace({ registryDir: target });
-    const original = await here.registry.resolve("production");
-    const copy = await there.registry.resolve("production");
-    expect(copy).toEqual(original);
-    expect(await there.store.read(copy.artifactHash)).toEqual(
-      await here.store.read(original.artifactHash),
-    );
-    const [benchmark] = await here.registry.benchmarks.forBuild(original.buildId);
-    expect((await there.registry.benchmarks.get(benchmark.benchmarkId))?.samples).toEqual(
-      benchmark.samples,
-    );
-    await here.close();
-    await there.close();
-  });
+      const pulled = await mlbuild(target, ["pull", "production"]);
+      expect(pulled.code, pulled.stderr).toBe(0);
+      const here = await openWorkspace({ registryDir: source });
+      const there = await openWorkspace({ registryDir: target });
+      const original = await here.registry.resolve("production");
+      const copy = await there.registry.resolve("production");
+      expect(copy).toEqual(original);
+      expect(await there.store.read(copy.artifactHash)).toEqual(
+        await here.store.read(original.artifactHash),
+      );
+      const [benchmark] = await here.registry.benchmarks.forBuild(original.buildId);
+      expect((await there.registry.benchmarks.get(benchmark.benchmarkId))?.samples).toEqual(
+        benchmark.samples,
+      );
+      await here.close();
+      await there.close();
+    },
+  );
 
   it("resumes a push killed halfway, sending only the objects still missing", async () => {
     const source = await seededRegistry(4, 3_000_000, "resume");
@@ -164,30 +168,33 @@ describe("push and pull through a real S3 server (s3rver)", () => {
     expect(await remoteObjectCount("resume")).toBe(4);
   });
 
-  it("leaves nothing half-written when a pull is killed halfway, and the next pull completes", async () => {
-    const source = await seededRegistry(1, 2_000_000, "halfpull");
-    const target = await emptyRegistry();
-    await addS3Remote(source, "halfpull");
-    await addS3Remote(target, "halfpull");
-    expect((await mlbuild(source, ["push", "production"])).code).toBe(0);
+  it(
+    "leaves nothing half-written when a pull is killed halfway, " + "and the next pull completes",
+    async () => {
+      const source = await seededRegistry(1, 2_000_000, "halfpull");
+      const target = await emptyRegistry();
+      await addS3Remote(source, "halfpull");
+      await addS3Remote(target, "halfpull");
+      expect((await mlbuild(source, ["push", "production"])).code).toBe(0);
 
-    // Half of the artifact's bytes arrive, then the puller dies mid-stream.
-    interceptor = (url, method, kill, response) => {
-      if (method !== "GET" || !url.includes("/objects/sha256/")) return "pass";
-      response.writeHead(200, { "content-length": "2000000" });
-      response.write(Buffer.alloc(1_000_000, 1), () => setTimeout(kill, 300));
-      return "hang";
-    };
-    const before = snapshotTree(path.join(target, "objects"));
-    expect(await startCli(target, ["pull", "production"])).not.toBe(0);
-    interceptor = undefined;
+      // Half of the artifact's bytes arrive, then the puller dies mid-stream.
+      interceptor = (url, method, kill, response) => {
+        if (method !== "GET" || !url.includes("/objects/sha256/")) return "pass";
+        response.writeHead(200, { "content-length": "2000000" });
+        response.write(Buffer.alloc(1_000_000, 1), () => setTimeout(kill, 300));
+        return "hang";
+      };
+      const before = snapshotTree(path.join(target, "objects"));
+      expect(await startCli(target, ["pull", "production"])).not.toBe(0);
+      interceptor = undefined;
 
-    expect(snapshotTree(path.join(target, "objects"))).toEqual(before);
-    expect(parseJson<unknown[]>(await mlbuild(target, ["log"]))).toEqual([]);
-    const retried = await mlbuild(target, ["pull", "production"]);
-    expect(retried.code, retried.stderr).toBe(0);
-    expect(parseJson<unknown[]>(await mlbuild(target, ["log"]))).toHaveLength(1);
-  });
+      expect(snapshotTree(path.join(target, "objects"))).toEqual(before);
+      expect(parseJson<unknown[]>(await mlbuild(target, ["log"]))).toEqual([]);
+      const retried = await mlbuild(target, ["pull", "production"]);
+      expect(retried.code, retried.stderr).toBe(0);
+      expect(parseJson<unknown[]>(await mlbuild(target, ["log"]))).toHaveLength(1);
+    },
+  );
 
   it("gives up on an unreachable endpoint after bounded retries, with a clear error", async () => {
     const closedPort = await new Promise<number>((resolve) => {
@@ -248,70 +255,74 @@ describe("push and pull through a real S3 server (s3rver)", () => {
 });
 
 describe("remote configuration", () => {
-  it("adds, lists, switches and removes remotes, and rejects bad options without changing config", async () => {
-    const registry = await emptyRegistry();
-    const directory = temporaryDirectory("mlbuild-remote-dir-");
-    expect(
-      (
-        await runCli([
-          "--registry",
-          registry,
-          "remote",
-          "add",
-          "shared",
-          "--backend",
-          "local",
-          "--path",
-          directory,
-        ])
-      ).code,
-    ).toBe(0);
-    await addS3Remote(registry, "p");
-    const listed = parseJson<Array<{ name: string; default: boolean }>>(
-      await runCli(["--registry", registry, "--json", "remote", "list"]),
-    );
-    expect(listed.map((remote) => [remote.name, remote.default])).toEqual([
-      ["origin", true],
-      ["shared", false],
-    ]);
+  it(
+    "adds, lists, switches and removes remotes, and rejects bad options without " +
+      "changing config",
+    async () => {
+      const registry = await emptyRegistry();
+      const directory = temporaryDirectory("mlbuild-remote-dir-");
+      expect(
+        (
+          await runCli([
+            "--registry",
+            registry,
+            "remote",
+            "add",
+            "shared",
+            "--backend",
+            "local",
+            "--path",
+            directory,
+          ])
+        ).code,
+      ).toBe(0);
+      await addS3Remote(registry, "p");
+      const listed = parseJson<Array<{ name: string; default: boolean }>>(
+        await runCli(["--registry", registry, "--json", "remote", "list"]),
+      );
+      expect(listed.map((remote) => [remote.name, remote.default])).toEqual([
+        ["origin", true],
+        ["shared", false],
+      ]);
 
-    const before = snapshotTree(registry);
-    const bad = await runCli([
-      "--registry",
-      registry,
-      "remote",
-      "add",
-      "x",
-      "--backend",
-      "s3",
-      "--path",
-      "/tmp",
-    ]);
-    expect(bad.code).toBe(2);
-    const duplicate = await runCli([
-      "--registry",
-      registry,
-      "remote",
-      "add",
-      "shared",
-      "--backend",
-      "local",
-      "--path",
-      "/tmp",
-    ]);
-    expect(duplicate.code).toBe(2);
-    expect(duplicate.stderr).toContain("already exists");
-    expect(snapshotTree(registry)).toEqual(before);
+      const before = snapshotTree(registry);
+      const bad = await runCli([
+        "--registry",
+        registry,
+        "remote",
+        "add",
+        "x",
+        "--backend",
+        "s3",
+        "--path",
+        "/tmp",
+      ]);
+      expect(bad.code).toBe(2);
+      const duplicate = await runCli([
+        "--registry",
+        registry,
+        "remote",
+        "add",
+        "shared",
+        "--backend",
+        "local",
+        "--path",
+        "/tmp",
+      ]);
+      expect(duplicate.code).toBe(2);
+      expect(duplicate.stderr).toContain("already exists");
+      expect(snapshotTree(registry)).toEqual(before);
 
-    expect((await runCli(["--registry", registry, "remote", "set-default", "shared"])).code).toBe(
-      0,
-    );
-    expect((await runCli(["--registry", registry, "remote", "remove", "origin"])).code).toBe(0);
-    const after = parseJson<Array<{ name: string; default: boolean }>>(
-      await runCli(["--registry", registry, "--json", "remote", "list"]),
-    );
-    expect(after).toEqual([{ name: "shared", backend: "local", path: directory, default: true }]);
-  });
+      expect((await runCli(["--registry", registry, "remote", "set-default", "shared"])).code).toBe(
+        0,
+      );
+      expect((await runCli(["--registry", registry, "remote", "remove", "origin"])).code).toBe(0);
+      const after = parseJson<Array<{ name: string; default: boolean }>>(
+        await runCli(["--registry", registry, "--json", "remote", "list"]),
+      );
+      expect(after).toEqual([{ name: "shared", backend: "local", path: directory, default: true }]);
+    },
+  );
 });
 
 describe("the S3 backend", () => {

@@ -135,68 +135,74 @@ describe("push and pull through a directory remote", () => {
     expect(readdirSync(there.paths.objects)).toEqual([]);
   });
 
-  it("carries runs with their params, metrics and build links, and merges what both sides logged", async () => {
-    const build = await seedBuild(here, "tracked");
-    const { registry } = here;
-    await registry.transaction(async (tx) => {
-      await tx.run("INSERT INTO experiments (experiment_id, name, created_at) VALUES (?, ?, ?)", [
-        "e1",
-        "latency",
-        "2024-01-01T00:00:00.000Z",
-      ]);
-      await registry.runs.insert(
-        {
-          runId: "r1",
-          experimentId: "e1",
-          name: "first",
-          status: "running",
-          startedAt: "2024-01-02T00:00:00.000Z",
-          endedAt: null,
-        },
-        tx,
-      );
-      await registry.runs.setParam("r1", { key: "lr", value: "0.1" }, tx);
-      await registry.runs.appendMetric(
-        "r1",
-        "m1",
-        { key: "p95", value: Number.NaN, step: 0, loggedAt: "2024-01-02T00:01:00.000Z" },
-        tx,
-      );
-      await registry.runs.attachBuild(
-        "r1",
-        { buildId: build.buildId, attachedAt: "2024-01-02T00:02:00.000Z" },
-        tx,
-      );
-    });
+  it(
+    "carries runs with their params, metrics and build links, and merges what both " +
+      "sides logged",
+    async () => {
+      const build = await seedBuild(here, "tracked");
+      const { registry } = here;
+      await registry.transaction(async (tx) => {
+        await tx.run("INSERT INTO experiments (experiment_id, name, created_at) VALUES (?, ?, ?)", [
+          "e1",
+          "latency",
+          "2024-01-01T00:00:00.000Z",
+        ]);
+        await registry.runs.insert(
+          {
+            runId: "r1",
+            experimentId: "e1",
+            name: "first",
+            status: "running",
+            startedAt: "2024-01-02T00:00:00.000Z",
+            endedAt: null,
+          },
+          tx,
+        );
+        await registry.runs.setParam("r1", { key: "lr", value: "0.1" }, tx);
+        await registry.runs.appendMetric(
+          "r1",
+          "m1",
+          { key: "p95", value: Number.NaN, step: 0, loggedAt: "2024-01-02T00:01:00.000Z" },
+          tx,
+        );
+        await registry.runs.attachBuild(
+          "r1",
+          { buildId: build.buildId, attachedAt: "2024-01-02T00:02:00.000Z" },
+          tx,
+        );
+      });
 
-    await push(here, remote, "--all");
-    await pull(there, remote, build.buildId);
-    expect(await there.registry.runs.get("r1")).toMatchObject({
-      experimentName: "latency",
-      status: "running",
-    });
-    expect(await there.registry.runs.params("r1")).toEqual([{ key: "lr", value: "0.1" }]);
-    expect((await there.registry.runs.metrics("r1"))[0].value).toBeNaN();
-    expect(await there.registry.runs.builds("r1")).toEqual(await here.registry.runs.builds("r1"));
+      await push(here, remote, "--all");
+      await pull(there, remote, build.buildId);
+      expect(await there.registry.runs.get("r1")).toMatchObject({
+        experimentName: "latency",
+        status: "running",
+      });
+      expect(await there.registry.runs.params("r1")).toEqual([{ key: "lr", value: "0.1" }]);
+      expect((await there.registry.runs.metrics("r1"))[0].value).toBeNaN();
+      expect(await there.registry.runs.builds("r1")).toEqual(await here.registry.runs.builds("r1"));
 
-    await there.registry.runs.appendMetric("r1", "m2", {
-      key: "p95",
-      value: 4.5,
-      step: 1,
-      loggedAt: "2024-01-03T00:00:00.000Z",
-    });
-    await here.registry.runs.end("r1", "finished", "2024-01-04T00:00:00.000Z");
-    await sync(there, remote);
-    await sync(here, remote);
-    await sync(there, remote);
-    for (const side of [here, there]) {
-      expect(await side.registry.runs.get("r1")).toMatchObject({ status: "finished" });
-      expect((await side.registry.runs.metrics("r1")).map((metric) => metric.step)).toEqual([0, 1]);
-    }
-    const settled = await sync(here, remote);
-    expect(settled.uploaded.runs + settled.downloaded.runs).toBe(0);
-    expect(readdirSync(path.join(remote.root, "runs", "r1"))).toHaveLength(1);
-  });
+      await there.registry.runs.appendMetric("r1", "m2", {
+        key: "p95",
+        value: 4.5,
+        step: 1,
+        loggedAt: "2024-01-03T00:00:00.000Z",
+      });
+      await here.registry.runs.end("r1", "finished", "2024-01-04T00:00:00.000Z");
+      await sync(there, remote);
+      await sync(here, remote);
+      await sync(there, remote);
+      for (const side of [here, there]) {
+        expect(await side.registry.runs.get("r1")).toMatchObject({ status: "finished" });
+        expect((await side.registry.runs.metrics("r1")).map((metric) => metric.step)).toEqual([
+          0, 1,
+        ]);
+      }
+      const settled = await sync(here, remote);
+      expect(settled.uploaded.runs + settled.downloaded.runs).toBe(0);
+      expect(readdirSync(path.join(remote.root, "runs", "r1"))).toHaveLength(1);
+    },
+  );
 
   it("plans without changing anything on --dry-run", async () => {
     const build = await seedBuild(here, "planned");

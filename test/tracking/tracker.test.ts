@@ -53,15 +53,18 @@ describe.each(backends)("tracking on $name", (backend) => {
       expect(await tracker.listExperiments()).toHaveLength(0);
     });
 
-    it("starting a run creates its experiment when missing, and counts runs per experiment", async () => {
-      const first = await tracker.startRun({ experiment: "sweep", name: "a" });
-      const second = await tracker.startRun({ experiment: "sweep" });
-      expect(first.experimentCreated).toBe(true);
-      expect(second.experimentCreated).toBe(false);
-      expect(second.run.experimentId).toBe(first.run.experimentId);
-      const [summary] = await tracker.listExperiments();
-      expect(summary).toMatchObject({ name: "sweep", runCount: 2 });
-    });
+    it(
+      "starting a run creates its experiment when missing, " + "and counts runs per experiment",
+      async () => {
+        const first = await tracker.startRun({ experiment: "sweep", name: "a" });
+        const second = await tracker.startRun({ experiment: "sweep" });
+        expect(first.experimentCreated).toBe(true);
+        expect(second.experimentCreated).toBe(false);
+        expect(second.run.experimentId).toBe(first.run.experimentId);
+        const [summary] = await tracker.listExperiments();
+        expect(summary).toMatchObject({ name: "sweep", runCount: 2 });
+      },
+    );
   });
 
   describe("params", () => {

@@ -55,15 +55,25 @@ function render(result: BenchmarkResult, output: Output): string {
   const sessions = summary.memory.sessions > 1 ? ` (${summary.memory.sessions} sessions)` : "";
   return [
     `${bold("Benchmark")} ${shortId(result.build_id)} on ${result.target}`,
-    `  Time (${bold("mean")} ± ${bold("σ")}):${ms(latency.mean_ms).padStart(15)} ± ${ms(latency.stddev_ms)}    [CV ${(latency.cv * 100).toFixed(1)}%]`,
-    `  Range (min … max):${ms(latency.min_ms).padStart(14)} … ${ms(latency.max_ms)}    ${headline.runs} runs${raised}, ${summary.warmup.count} warm-up, stopped by ${summary.stopped_by}`,
+    `  Time (${bold("mean")} ± ${bold("σ")}):${ms(latency.mean_ms).padStart(15)} ` +
+      `± ${ms(latency.stddev_ms)}    [CV ${(latency.cv * 100).toFixed(1)}%]`,
+    `  Range (min … max):${ms(latency.min_ms).padStart(14)} … ${ms(latency.max_ms)}` +
+      `    ${headline.runs} runs${raised}, ${summary.warmup.count} warm-up, ` +
+      `stopped by ${summary.stopped_by}`,
     ...percentileLines,
-    `  Throughput:         ${summary.throughput.inferences_per_s.toFixed(1)} inferences/s, ${summary.throughput.samples_per_s.toFixed(1)} samples/s (batch ${summary.throughput.batch}, concurrency ${summary.throughput.concurrency})`,
-    `  Memory:             peak ${summary.memory.peak_rss_mb.toFixed(1)} MiB, model ${summary.memory.model_mb.toFixed(1)} MiB${sessions}`,
-    `  Cold start:         session ${ms(cold.session_creation)}, first inference ${ms(cold.first_inference)} (process ${ms(cold.process_start)}, runtime ${ms(cold.runtime_load)})`,
-    `  Outliers:           ${summary.outliers.mild} mild, ${summary.outliers.extreme} extreme (Tukey's fences; kept)`,
+    `  Throughput:         ${summary.throughput.inferences_per_s.toFixed(1)} ` +
+      `inferences/s, ${summary.throughput.samples_per_s.toFixed(1)} samples/s ` +
+      `(batch ${summary.throughput.batch}, concurrency ${summary.throughput.concurrency})`,
+    `  Memory:             peak ${summary.memory.peak_rss_mb.toFixed(1)} MiB, ` +
+      `model ${summary.memory.model_mb.toFixed(1)} MiB${sessions}`,
+    `  Cold start:         session ${ms(cold.session_creation)}, first ` +
+      `inference ${ms(cold.first_inference)} (process ${ms(cold.process_start)}, ` +
+      `runtime ${ms(cold.runtime_load)})`,
+    `  Outliers:           ${summary.outliers.mild} mild, ${summary.outliers.extreme} ` +
+      `extreme (Tukey's fences; kept)`,
     dim(
-      `  benchmark ${result.benchmark_id.slice(0, 12)}, testbed ${result.testbed.testbed_hash.slice(0, 12)}`,
+      `  benchmark ${result.benchmark_id.slice(0, 12)}, ` +
+        `testbed ${result.testbed.testbed_hash.slice(0, 12)}`,
     ),
   ].join("\n");
 }
@@ -73,7 +83,10 @@ function progressLine(progress: BenchmarkProgress): string {
   if (progress.total === undefined) return `${progress.phase}: ${progress.done} runs`;
   const width = 30;
   const filled = Math.min(width, Math.round((progress.done / progress.total) * width));
-  return `${progress.phase.padEnd(9)} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${progress.done}/${progress.total}`;
+  return (
+    `${progress.phase.padEnd(9)} ` +
+    `[${"#".repeat(filled)}${" ".repeat(width - filled)}] ${progress.done}/${progress.total}`
+  );
 }
 
 /** The `--json` document: the result with its samples, versioned by `schema`. */

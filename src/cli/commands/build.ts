@@ -64,7 +64,8 @@ export function registerBuild(program: Command): void {
         const workspace = await context.workspace();
         if (options.quantize === "int8-static" && !options.calibration) {
           context.output.warn(
-            "int8-static without --calibration: ranges come from seeded random inputs, which may not resemble real data",
+            "int8-static without --calibration: ranges come from seeded random inputs, " +
+              "which may not resemble real data",
           );
         }
         const result = await buildModel(workspace, {
@@ -91,7 +92,9 @@ export function registerBuild(program: Command): void {
             transforms: result.transformReports,
           },
           () => {
-            const what = `${build.name ?? ""} (${build.target}, ${build.quantization}, ${formatBytes(build.artifactSize)})`;
+            const what =
+              `${build.name ?? ""} ` +
+              `(${build.target}, ${build.quantization}, ${formatBytes(build.artifactSize)})`;
             const lines = result.created
               ? [`Built ${shortId(build.buildId)} ${what}`, `  build_id: ${build.buildId}`]
               : [`Build ${shortId(build.buildId)} already exists; nothing changed ${what}`];

@@ -31,8 +31,10 @@ function render(diff: BuildDiff): string {
     );
   }
   lines.push(
-    `parameters: ${diff.parameters.a.toLocaleString("en-US")} -> ${diff.parameters.b.toLocaleString("en-US")} (${signed(diff.parameters.change_pct)})`,
-    `size: ${formatBytes(diff.size.a)} -> ${formatBytes(diff.size.b)} (${signed(diff.size.change_pct)})`,
+    `parameters: ${diff.parameters.a.toLocaleString("en-US")} ` +
+      `-> ${diff.parameters.b.toLocaleString("en-US")} (${signed(diff.parameters.change_pct)})`,
+    `size: ${formatBytes(diff.size.a)} -> ${formatBytes(diff.size.b)} ` +
+      `(${signed(diff.size.change_pct)})`,
   );
   return lines.join("\n");
 }

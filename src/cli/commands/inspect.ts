@@ -15,7 +15,8 @@ export function renderSummary(summary: ModelSummary): string {
     .join(", ");
   const ops = Object.entries(summary.opHistogram).map(([op, count]) => [op, String(count)]);
   return [
-    `ir ${summary.irVersion}, opsets: ${opsets}; producer: ${summary.producerName || "-"} ${summary.producerVersion}`,
+    `ir ${summary.irVersion}, opsets: ${opsets}; ` +
+      `producer: ${summary.producerName || "-"} ${summary.producerVersion}`,
     "",
     "inputs:",
     renderTable(["NAME", "DTYPE", "SHAPE"], summary.inputs.map(signature), { indent: "  " }),

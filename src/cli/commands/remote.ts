@@ -19,7 +19,8 @@ function remoteFromOptions(options: AddOptions): RemoteConfig {
   const misplaced = (flags: string[]) =>
     new UsageError(
       "REMOTE_OPTIONS_INVALID",
-      `${flags.join(", ")} ${flags.length === 1 ? "does" : "do"} not apply to a ${options.backend} remote`,
+      `${flags.join(", ")} ${flags.length === 1 ? "does" : "do"} not apply to ` +
+        `a ${options.backend} remote`,
       {
         hint: "Local remotes take --path; S3 remotes take --bucket [--prefix --endpoint --region].",
       },

@@ -12,8 +12,10 @@ function render(details: BuildDetails): string {
     `  source:       ${details.source}`,
     `  model hash:   ${details.model_hash}`,
     `  target:       ${details.target}`,
-    `  quantization: ${details.quantization}   optimize: ${String(details.config.optimize ?? "none")}`,
-    `  artifact:     ${details.artifact.hash.slice(0, 12)} (${formatBytes(details.artifact.size_bytes)}, ${details.artifact.location})`,
+    `  quantization: ${details.quantization}   ` +
+      `optimize: ${String(details.config.optimize ?? "none")}`,
+    `  artifact:     ${details.artifact.hash.slice(0, 12)} ` +
+      `(${formatBytes(details.artifact.size_bytes)}, ${details.artifact.location})`,
     `  toolchain:    ${Object.entries(details.toolchain)
       .filter(([, value]) => typeof value === "string")
       .map(([key, value]) => `${key} ${value}`)
@@ -32,7 +34,8 @@ function render(details: BuildDetails): string {
   if (details.accuracy) lines.push(`  accuracy:     ${formatAccuracy(details.accuracy)}`);
   const runs = details.runs.map(
     (run) =>
-      `${run.run_id.slice(0, 12)} (${run.experiment}${run.name ? `/${run.name}` : ""}, ${run.status})`,
+      `${run.run_id.slice(0, 12)} ` +
+      `(${run.experiment}${run.name ? `/${run.name}` : ""}, ${run.status})`,
   );
   lines.push(`  runs:         ${runs.join(", ") || "-"}`);
   return lines.join("\n");

@@ -91,7 +91,8 @@ export function registerTag(program: Command): void {
             move.buildId ? shortId(move.buildId) : "-",
             move.movedAt,
           ]);
-          return `${head}\n${renderTable(["#", "ACTION", "FROM", "TO", "WHEN"], rows, { indent: "  " })}`;
+          const table = renderTable(["#", "ACTION", "FROM", "TO", "WHEN"], rows, { indent: "  " });
+          return `${head}\n${table}`;
         });
         return 0;
       }),

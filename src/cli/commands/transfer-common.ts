@@ -46,16 +46,19 @@ export function reportTransfer(
   for (const warning of result.warnings) context.output.warn(warning);
   const json = transferJson(remoteName, result);
   if (result.conflicts.length > 0) {
-    const names = result.conflicts.map(
-      (conflict) =>
-        `'${conflict.tag}' (here ${conflict.localBuildId ? shortId(conflict.localBuildId) : "deleted"}, ` +
-        `on ${remoteName} ${conflict.remoteBuildId ? shortId(conflict.remoteBuildId) : "deleted"})`,
-    );
+    const names = result.conflicts.map((conflict) => {
+      const here = conflict.localBuildId ? shortId(conflict.localBuildId) : "deleted";
+      const there = conflict.remoteBuildId ? shortId(conflict.remoteBuildId) : "deleted";
+      return `'${conflict.tag}' (here ${here}, on ${remoteName} ${there})`;
+    });
     throw new UsageError(
       "TAG_CONFLICT",
-      `Tag${names.length === 1 ? "" : "s"} moved differently here and on '${remoteName}': ${names.join(", ")}`,
+      `Tag${names.length === 1 ? "" : "s"} moved differently here and on ` +
+        `'${remoteName}': ${names.join(", ")}`,
       {
-        hint: "Nothing was overwritten; run again with --prefer local or --prefer remote to pick a side.",
+        hint:
+          "Nothing was overwritten; run again with --prefer local or --prefer remote to " +
+          "pick a side.",
         details: json,
       },
     );

@@ -157,7 +157,8 @@ export function quantizeDynamic(
   const rewriter = new DynamicRewriter(planner, names, standardForm);
   const convReason = standardForm
     ? undefined
-    : `ConvInteger needs DynamicQuantizeLinear (ai.onnx opset ${STANDARD_FORM_OPSET}); the model imports opset ${opset}`;
+    : `ConvInteger needs DynamicQuantizeLinear (ai.onnx opset ${STANDARD_FORM_OPSET}); the ` +
+      `model imports opset ${opset}`;
 
   const nodes: NodeProto[] = [];
   for (const node of graph.node) {

@@ -213,9 +213,12 @@ export function quantizeStatic(
   if (opset < FUSED_KERNEL_OPSET) {
     throw new UsageError(
       "OPSET_UNSUPPORTED",
-      `int8-static needs ai.onnx opset ${FUSED_KERNEL_OPSET} or later; the model imports opset ${opset}`,
+      `int8-static needs ai.onnx opset ${FUSED_KERNEL_OPSET} or later; the model imports ` +
+        `opset ${opset}`,
       {
-        hint: `ONNX Runtime turns QDQ groups into QLinearConv/QLinearMatMul (opset ${FUSED_KERNEL_OPSET}). Re-export with a newer opset, or use --quantize int8.`,
+        hint:
+          `ONNX Runtime turns QDQ groups into QLinearConv/QLinearMatMul ` +
+          `(opset ${FUSED_KERNEL_OPSET}). Re-export with a newer opset, or use --quantize int8.`,
       },
     );
   }

@@ -82,7 +82,9 @@ export class QuantizationPlanner {
     return tensor?.dataType === TensorProto_DataType.FLOAT ? tensor : undefined;
   }
 
-  /** The node as a quantization target, or undefined (recorded as skipped when it is a candidate). */
+  /**
+   * The node as a quantization target, or undefined (recorded as skipped when it is a candidate).
+   */
   plan(node: NodeProto, limits: { convUnsupported?: string } = {}): WeightedNode | undefined {
     if (!int8WeightInputs.has(node.opType) || (node.domain !== "" && node.domain !== "ai.onnx")) {
       return undefined;

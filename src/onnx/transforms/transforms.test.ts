@@ -22,17 +22,21 @@ const mlp = () => makeMlp({ inputSize: 16, hiddenSizes: [32], outputSize: 4, see
 const ops = (model: ModelProto) => [...walkNodes(model.graph!)].map((node) => node.opType);
 
 describe("fp16", () => {
-  it("turns every float32 weight into float16 and keeps float32 inputs and outputs behind Casts", () => {
-    const { model, report } = convertToFloat16(mlp());
-    const graph = model.graph!;
-    expect(graph.initializer.every((tensor) => tensor.dataType === FLOAT16)).toBe(true);
-    expect(declaredElementType(graph.input[0].type)).toBe(FLOAT);
-    expect(declaredElementType(graph.output[0].type)).toBe(FLOAT);
-    expect(graph.node[0].opType).toBe("Cast");
-    expect(graph.node.at(-1)?.opType).toBe("Cast");
-    expect(report.castsInserted).toBe(2);
-    expect(report.clampedValues).toBe(0);
-  });
+  it(
+    "turns every float32 weight into float16 and keeps float32 inputs and outputs " +
+      "behind Casts",
+    () => {
+      const { model, report } = convertToFloat16(mlp());
+      const graph = model.graph!;
+      expect(graph.initializer.every((tensor) => tensor.dataType === FLOAT16)).toBe(true);
+      expect(declaredElementType(graph.input[0].type)).toBe(FLOAT);
+      expect(declaredElementType(graph.output[0].type)).toBe(FLOAT);
+      expect(graph.node[0].opType).toBe("Cast");
+      expect(graph.node.at(-1)?.opType).toBe("Cast");
+      expect(report.castsInserted).toBe(2);
+      expect(report.clampedValues).toBe(0);
+    },
+  );
 
   it("makes inputs and outputs float16 when keepIoTypes is false", () => {
     const { model } = convertToFloat16(mlp(), { keepIoTypes: false });
@@ -94,17 +98,21 @@ describe("fp16", () => {
 });
 
 describe("int8 dynamic", () => {
-  it("quantizes MatMul weights and runs activations through DynamicQuantizeLinear + MatMulInteger", () => {
-    const { model, report } = quantizeDynamic(mlp());
-    expect(report.quantized).toEqual({ MatMul: 2 });
-    const kinds = ops(model);
-    expect(kinds).toContain("DynamicQuantizeLinear");
-    expect(kinds).toContain("MatMulInteger");
-    expect(kinds).not.toContain("MatMul");
-    expect(kinds).not.toContain("DequantizeLinear");
-    const weights = model.graph!.initializer.filter((tensor) => tensor.dims.length === 2);
-    expect(weights.every((tensor) => tensor.dataType === TensorProto_DataType.UINT8)).toBe(true);
-  });
+  it(
+    "quantizes MatMul weights and runs activations through DynamicQuantizeLinear + " +
+      "MatMulInteger",
+    () => {
+      const { model, report } = quantizeDynamic(mlp());
+      expect(report.quantized).toEqual({ MatMul: 2 });
+      const kinds = ops(model);
+      expect(kinds).toContain("DynamicQuantizeLinear");
+      expect(kinds).toContain("MatMulInteger");
+      expect(kinds).not.toContain("MatMul");
+      expect(kinds).not.toContain("DequantizeLinear");
+      const weights = model.graph!.initializer.filter((tensor) => tensor.dims.length === 2);
+      expect(weights.every((tensor) => tensor.dataType === TensorProto_DataType.UINT8)).toBe(true);
+    },
+  );
 
   it("quantizes Conv with ConvInteger and Gemm with MatMulInteger", () => {
     const cnn = makeCnn({ channels: 3, imageSize: 8, classes: 4, seed: 2 });
