@@ -27,7 +27,10 @@ export interface LimitCheck {
 
 export interface ValidateResult {
   build_id: string;
+  /** The benchmark the limits were checked on: stored by this run (`fresh`) or read (`cached`). */
   benchmark_id: string | null;
+  /** `fresh` (measured now), `cached` (`--use-cached`), `none` (only exact limits). */
+  source?: "fresh" | "cached" | "none";
   checks: LimitCheck[];
   /** `fail` if an error-severity check failed; `inconclusive` if one could not decide. */
   status: "pass" | "fail" | "inconclusive";

@@ -175,6 +175,7 @@ export async function validateBuild(
   return {
     build_id: build.buildId,
     benchmark_id: benchmarkId,
+    source: measuredLimits.length === 0 ? "none" : request.useCached ? "cached" : "fresh",
     checks,
     status,
     exit_code: exitCodeFor(verdict, request.onInconclusive),

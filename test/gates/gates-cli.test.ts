@@ -235,10 +235,14 @@ describe("validate", () => {
     expect(fresh.code, fresh.stderr).toBe(0);
     const measured = parseJson<ValidateResult>(fresh);
     expect(measured.benchmark_id).toMatch(/^[0-9a-f]{64}$/);
+    expect(measured.source).toBe("fresh");
 
     const cached = await cli("validate", heavy, "--max-latency", "500", "--use-cached", "--json");
     expect(cached.code, cached.stderr).toBe(0);
-    expect(parseJson<ValidateResult>(cached).benchmark_id).toBe(measured.benchmark_id);
+    expect(parseJson<ValidateResult>(cached)).toMatchObject({
+      benchmark_id: measured.benchmark_id,
+      source: "cached",
+    });
 
     const show = parseJson<{
       latest_benchmark: { p50_ms: number; runs: number; model_memory_mb: number | null } | null;

@@ -65,9 +65,12 @@ export function renderValidation(output: Output, result: ValidateResult): string
   const details = result.checks
     .filter((check) => check.status !== "pass")
     .map((check) => `  ${check.gate}: ${check.message}`);
-  const source = result.benchmark_id
-    ? `stored benchmark ${shortId(result.benchmark_id)}`
-    : "measured now";
+  const benchmark = result.benchmark_id ? shortId(result.benchmark_id) : "-";
+  const source = {
+    fresh: `measured now, stored as benchmark ${benchmark}`,
+    cached: `stored benchmark ${benchmark}`,
+    none: "exact limits only, nothing measured",
+  }[result.source ?? (result.benchmark_id ? "cached" : "none")];
   return [
     `validate ${shortId(result.build_id)} (${source})`,
     "",
