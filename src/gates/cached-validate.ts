@@ -47,7 +47,9 @@ export async function cachedEstimates(
   }
 
   const samples = Array.from(stored.samples);
-  const batch = Number(stored.config.batch ?? 1) || 1;
+  // The batch the benchmark counted samples with (config.batch is only the --batch flag).
+  const throughput = (stored.summary as { throughput?: { batch?: unknown } }).throughput;
+  const batch = Number(throughput?.batch ?? stored.config.batch ?? 1) || 1;
   const estimates = new Map<string, Estimate>();
   for (const limit of limits) {
     const metric = limit.gate.metric;

@@ -11,7 +11,7 @@ import { compareAllMeasured, compareSize } from "./comparison.js";
 import { exitCodeFor, type InconclusivePolicy } from "./exit-codes.js";
 import { guardMemoryComparison } from "./memory-verdict.js";
 import type { CompareMetricName } from "./metrics.js";
-import { type InputChoice, pairedModelOf } from "./paired-measurement.js";
+import { batchOf, type InputChoice, pairedModelOf } from "./paired-measurement.js";
 import { compareSequentially, type MeasurementSettings } from "./sequential-compare.js";
 import type { CompareResult, CompareSkipped, MetricComparison, Verdict } from "./types.js";
 
@@ -97,7 +97,10 @@ async function compareFresh(
     thresholdPct: request.thresholdPct,
     budgetSeconds,
     alpha: request.alpha,
-    measurement: { ...request.measurement, batch: request.inputs?.batch ?? 1 },
+    measurement: {
+      ...request.measurement,
+      batch: batchOf(candidate, candidateModel, request.inputs),
+    },
     onProcess: (done, decision) =>
       request.onProgress?.(
         `measured ${done} paired processes${decision ? ` (look ${decision.look}: ${decision.verdict})` : ""}`,

@@ -32,6 +32,17 @@ export function gateTarget(build: BuildRecord, threads: number | undefined): Tar
   return { ...target, settings: { ...target.settings, threads } };
 }
 
+/**
+ * Inputs per inference, for throughput in samples: `--batch`, else the first dimension fed to
+ * the first input whose first dimension is symbolic (as `benchmark` counts it), else 1.
+ */
+export function batchOf(build: BuildRecord, model: PairedModel, choice: InputChoice = {}): number {
+  if (choice.batch !== undefined) return choice.batch;
+  const signatures = (build.summary.inputs ?? []) as unknown as InputSignature[];
+  const batched = signatures.findIndex((signature) => typeof signature.shape?.[0] === "string");
+  return batched >= 0 ? (model.inputs[batched]?.shape[0] ?? 1) : 1;
+}
+
 /** A build ready for the paired child: its artifact in the store, its target, its inputs. */
 export async function pairedModelOf(
   workspace: Workspace,

@@ -22,6 +22,7 @@ import {
   type ProcessValues,
 } from "./metrics.js";
 import {
+  batchOf,
   gateTarget,
   type InputChoice,
   pairedModelOf,
@@ -83,9 +84,9 @@ async function freshChecks(
   limits: readonly Limit[],
   request: ValidateRequest,
 ): Promise<FreshMeasurement> {
-  const batch = request.inputs?.batch ?? 1;
-  const settings = { ...defaultMeasurement, ...request.measurement, batch };
   const model = await pairedModelOf(workspace, build, request.inputs);
+  const batch = batchOf(build, model, request.inputs);
+  const settings = { ...defaultMeasurement, ...request.measurement, batch };
   const plan = sequentialPlan({
     maxLooks,
     alpha: (request.alpha ?? 0.05) / limits.length,

@@ -82,6 +82,7 @@ describe("gates at the shapes a model serves", () => {
     expect(shaped.code, shaped.stderr).toBe(0);
     const config = await storedConfig(parseJson<ValidateResult>(shaped).benchmark_id ?? "");
     expect(config.inputs).toEqual({ input: "float32[5, 32]" });
+    expect(config.batch).toBe(5);
   });
 
   it("refuses bad shapes, unknown inputs and folders before measuring, changing nothing", async () => {
