@@ -17,6 +17,7 @@ import { assertHostCanRun, formatTarget, parseTarget, type Target } from "../run
 import type { InputTensor } from "../runtime/tensor-types.js";
 import { minimumSamplesFor } from "../stats/percentile-ci.js";
 import type { Workspace } from "../workspace.js";
+import { checkArtifact, checkCount } from "./preflight.js";
 import { type BenchmarkSummary, benchmarkRecord, benchmarkSchema, buildSummary } from "./record.js";
 import { gateConfidence } from "./summary.js";
 import { describeTestbed, type Testbed } from "./testbed.js";
@@ -68,18 +69,6 @@ export function minimumRunsFor(percentiles: readonly number[]): number {
   return Math.max(1, ...percentiles.map((p) => minimumSamplesFor(p / 100, gateConfidence)));
 }
 
-function checkCount(name: string, value: number | undefined, minimum: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= minimum)) {
-    throw new UsageError(
-      "OPTION_INVALID",
-      `${name} must be a whole number ≥ ${minimum}, got ${value}`,
-      {
-        hint: `Pass ${name} ${Math.max(minimum, 1)} or more.`,
-      },
-    );
-  }
-}
-
 /**
  * The target as benchmarked. With several lanes on onnxruntime-node, each session gets one
  * intra-op thread unless `--threads` or the target says otherwise: C lanes with a pool of all
@@ -124,15 +113,7 @@ export async function runBenchmark(
   const target: Target = benchmarkTarget(build, options.threads, options.concurrency ?? 1);
   const signatures = (build.summary.inputs ?? []) as unknown as InputSignature[];
   const inputs = await prepareInputs(signatures, options);
-  if (build.artifactLocation !== "local" || !(await workspace.store.verify(build.artifactHash))) {
-    throw new UsageError(
-      "ARTIFACT_MISSING",
-      `The artifact of build ${build.buildId.slice(0, 12)} is not in the local store`,
-      {
-        hint: "Run `mlbuild pull REF` first, or rebuild the model.",
-      },
-    );
-  }
+  await checkArtifact(workspace, build);
 
   const minimumRuns = minimumRunsFor(options.gatePercentiles ?? [50]);
   const durationMs =

@@ -8,6 +8,7 @@ import { existsSync, statSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { checkArtifact, checkCount } from "../bench/preflight.js";
 import { describeTestbed, type Testbed } from "../bench/testbed.js";
 import { UsageError } from "../errors.js";
 import type { BuildRecord, JsonObject } from "../registry/records.js";
@@ -63,18 +64,6 @@ export interface ProfileResult {
   summary: ProfileSummary;
 }
 
-function checkCount(name: string, value: number | undefined, minimum: number): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= minimum)) {
-    throw new UsageError(
-      "OPTION_INVALID",
-      `${name} must be a whole number ≥ ${minimum}, got ${value}`,
-      {
-        hint: `Pass ${name} ${Math.max(minimum, 1)} or more.`,
-      },
-    );
-  }
-}
-
 function checkTraceFile(file: string | undefined): void {
   if (file === undefined) return;
   const folder = path.dirname(path.resolve(file));
@@ -87,16 +76,6 @@ function checkTraceFile(file: string | undefined): void {
       },
     );
   }
-}
-
-async function checkArtifact(workspace: Workspace, build: BuildRecord): Promise<void> {
-  if (build.artifactLocation === "local" && (await workspace.store.verify(build.artifactHash)))
-    return;
-  throw new UsageError(
-    "ARTIFACT_MISSING",
-    `The artifact of build ${build.buildId.slice(0, 12)} is not in the local store`,
-    { hint: "Run `mlbuild pull REF` first, or rebuild the model." },
-  );
 }
 
 /** A fresh session's first runs, timed without the profiler by the benchmark child. */
