@@ -24,6 +24,10 @@ import { benchmarkWarnings } from "./warnings.js";
 /** Version of the `--json` document and of the stored summary. */
 export const benchmarkSchema = "mlbuild.benchmark/v1";
 
+/**
+ * The few figures of a benchmark that `log` and `show` print. Every stored benchmark summary
+ * carries them under `headline`, whatever else it holds.
+ */
 export interface BenchmarkHeadline {
   p50_ms: number;
   p95_ms: number;

@@ -1,6 +1,7 @@
+import type { BenchmarkHeadline } from "../bench/record.js";
 import type { BuildRecord, JsonObject } from "../registry/records.js";
 import type { Registry } from "../registry/registry.js";
-import { type BenchmarkHeadline, headlineOf } from "./history.js";
+import { headlineOf } from "./history.js";
 
 /** A tracked run this build is attached to (`mlbuild run attach-build`). */
 export interface AttachedRun {

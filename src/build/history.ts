@@ -1,21 +1,6 @@
+import type { BenchmarkHeadline } from "../bench/record.js";
 import type { BuildRecord, JsonObject } from "../registry/records.js";
 import type { Registry } from "../registry/registry.js";
-
-/**
- * The few figures of a benchmark that `log` shows. Every stored benchmark summary carries them
- * under `headline`, whatever else it holds.
- */
-export interface BenchmarkHeadline {
-  p50_ms: number;
-  p95_ms: number;
-  p99_ms: number;
-  mean_ms: number;
-  throughput_per_s: number;
-  model_memory_mb: number | null;
-  runs: number;
-  testbed_hash?: string;
-  created_at?: string;
-}
 
 /** One entry of `log --json`: the contract the seed's CI example relies on (`.[0].build_id`). */
 export interface BuildEntry {
