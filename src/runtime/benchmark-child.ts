@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import { type LaneReport, measureInLanes } from "./benchmark-lanes.js";
+import type { BenchmarkPlan } from "./benchmark-plan.js";
 import { sendProgress, serveWorker } from "./child-process.js";
 import {
   collectGarbage,
@@ -17,22 +18,8 @@ import {
   timeRuns,
 } from "./lane-runs.js";
 import { createSession, type InferenceSession } from "./session.js";
-import type { Target } from "./targets.js";
-import type { InputTensor } from "./tensor-types.js";
 
-export interface BenchmarkChildRequest {
-  /** The artifact's file in the object store. */
-  modelPath: string;
-  target: Target;
-  inputs: InputTensor[];
-  warmup: number;
-  /** Stop after this many steady-state samples (Infinity with `--duration` alone). */
-  maxRuns: number;
-  /** Never stop before this many samples, whatever the duration says. */
-  minimumRuns: number;
-  durationMs?: number;
-  concurrency: number;
-}
+export type BenchmarkChildRequest = BenchmarkPlan;
 
 export interface BenchmarkProgress {
   phase: "loading" | "warmup" | "measuring";

@@ -13,19 +13,12 @@ import { existsSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import { RuntimeFailure } from "../errors.js";
+import type { BenchmarkPlan } from "./benchmark-plan.js";
 import { fromWorkerError, type WorkerError } from "./child-process.js";
 import { collectGarbage } from "./lane-runs.js";
-import type { Target } from "./targets.js";
-import type { InputTensor } from "./tensor-types.js";
 
 /** What each lane gets at start (structured clone: every lane has its own copy of the inputs). */
-export interface LaneData {
-  modelPath: string;
-  target: Target;
-  inputs: InputTensor[];
-  warmup: number;
-  maxRuns: number;
-  minimumRuns: number;
+export interface LaneData extends Omit<BenchmarkPlan, "durationMs" | "concurrency"> {
   /** Shared by the lanes and the coordinator; see `controlLayout`. */
   control: SharedArrayBuffer;
 }
@@ -65,15 +58,7 @@ export interface LaneReport {
   lastEndMs: number;
 }
 
-export interface LanesOptions {
-  modelPath: string;
-  target: Target;
-  inputs: InputTensor[];
-  warmup: number;
-  maxRuns: number;
-  minimumRuns: number;
-  durationMs?: number;
-  concurrency: number;
+export interface LanesOptions extends BenchmarkPlan {
   onProgress: (done: number) => void;
   onLoaded: () => void;
 }
@@ -137,7 +122,19 @@ function step<Type extends LaneMessage["type"]>(
 ): Promise<Reply<Type>[]> {
   const replies = workers.map((worker) => reply(worker, type));
   if (command) for (const worker of workers) worker.postMessage(command);
-  return Promise.all(replies);
+  return settleAll(replies);
+}
+
+/**
+ * Waits for every lane before reporting the first failure: terminating a lane while it is
+ * inside `session.run` makes onnxruntime-node throw into a dying thread, which aborts the
+ * whole process (SIGABRT) instead of giving the lane's own clear error.
+ */
+async function settleAll<Value>(replies: Promise<Value>[]): Promise<Value[]> {
+  const settled = await Promise.allSettled(replies);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<Value>).value);
 }
 
 /** Sweep over all run intervals: total time with at least two runs in flight. */

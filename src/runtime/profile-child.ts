@@ -15,14 +15,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { RuntimeFailure, UsageError } from "../errors.js";
 import { sendProgress, serveWorker } from "./child-process.js";
-import {
-  createSession,
-  firstLine,
-  type InferenceSession,
-  loadRuntime,
-  type Ort,
-  type OrtTensor,
-} from "./session.js";
+import { type Feeds, feedsOf } from "./lane-runs.js";
+import { createSession, firstLine, type InferenceSession, loadRuntime } from "./session.js";
 import type { Target } from "./targets.js";
 import type { InputTensor } from "./tensor-types.js";
 
@@ -54,17 +48,6 @@ export interface ProfileChildResult {
 }
 
 const tracePrefix = "ort-profile";
-
-type Feeds = Record<string, OrtTensor>;
-
-function feedsOf(ort: Ort, inputs: readonly InputTensor[]): Feeds {
-  const feeds: Feeds = {};
-  for (const input of inputs) {
-    // The dtype and typed array were matched in inputs.ts; the overloads cannot see that.
-    feeds[input.name] = new ort.Tensor(input.dtype as never, input.data as never, input.shape);
-  }
-  return feeds;
-}
 
 async function firstRun(session: InferenceSession, feeds: Feeds, target: Target) {
   const start = performance.now();
