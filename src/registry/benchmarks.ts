@@ -1,3 +1,4 @@
+import { insertInCreatedOrder } from "./created-order.js";
 import type { Queryable } from "./database.js";
 import { decodeSamples, encodeSamples, parseJsonObject } from "./json.js";
 import type { BenchmarkRecord } from "./records.js";
@@ -46,25 +47,18 @@ export class BenchmarkTable {
       record.benchmarkId,
     ]);
     if (exists) return false;
-    const next = await db.get<{ seq: number | string | null }>(
-      "SELECT MAX(created_seq) AS seq FROM benchmarks",
-    );
-    await db.run(
-      `INSERT INTO benchmarks (created_seq, ${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        Number(next?.seq ?? 0) + 1,
-        record.benchmarkId,
-        record.buildId,
-        record.createdAt,
-        record.kind,
-        record.testbedHash,
-        JSON.stringify(record.testbed),
-        JSON.stringify(record.config),
-        JSON.stringify(record.summary),
-        encodeSamples(record.samples),
-        encodeSamples(record.warmupSamples),
-      ],
-    );
+    await insertInCreatedOrder(db, "benchmarks", columns, [
+      record.benchmarkId,
+      record.buildId,
+      record.createdAt,
+      record.kind,
+      record.testbedHash,
+      JSON.stringify(record.testbed),
+      JSON.stringify(record.config),
+      JSON.stringify(record.summary),
+      encodeSamples(record.samples),
+      encodeSamples(record.warmupSamples),
+    ]);
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { insertInCreatedOrder } from "./created-order.js";
 import type { Queryable } from "./database.js";
 import { parseJsonObject } from "./json.js";
 import type { BuildRecord } from "./records.js";
@@ -55,31 +56,23 @@ export class BuildTable {
   /** Inserts the build unless its ID exists; returns whether it was new. */
   async insert(build: BuildRecord, db: Queryable = this.db): Promise<boolean> {
     if (await this.get(build.buildId, db)) return false;
-    const next = await db.get<{ seq: number | string | null }>(
-      "SELECT MAX(created_seq) AS seq FROM builds",
-    );
-    await db.run(
-      `INSERT INTO builds (created_seq, ${columns}) ` +
-        `VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        Number(next?.seq ?? 0) + 1,
-        build.buildId,
-        build.createdAt,
-        build.name,
-        build.notes,
-        build.sourceHash,
-        build.sourceLabel,
-        build.target,
-        build.quantization,
-        JSON.stringify(build.config),
-        JSON.stringify(build.toolchain),
-        build.artifactHash,
-        build.artifactSize,
-        build.artifactLocation,
-        JSON.stringify(build.summary),
-        build.accuracy === null ? null : JSON.stringify(build.accuracy),
-      ],
-    );
+    await insertInCreatedOrder(db, "builds", columns, [
+      build.buildId,
+      build.createdAt,
+      build.name,
+      build.notes,
+      build.sourceHash,
+      build.sourceLabel,
+      build.target,
+      build.quantization,
+      JSON.stringify(build.config),
+      JSON.stringify(build.toolchain),
+      build.artifactHash,
+      build.artifactSize,
+      build.artifactLocation,
+      JSON.stringify(build.summary),
+      build.accuracy === null ? null : JSON.stringify(build.accuracy),
+    ]);
     return true;
   }
 
