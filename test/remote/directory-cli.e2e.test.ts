@@ -2,7 +2,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openWorkspace } from "../../src/workspace.js";
 import { parseJson, runCli, temporaryDirectory } from "../helpers/cli.js";
-import { freshWorkspace, seedBenchmark, seedBuild, tagBuild } from "./helpers.js";
+import {
+  addDirectoryRemote,
+  freshWorkspace,
+  seedBenchmark,
+  seedBuild,
+  tagBuild,
+} from "./helpers.js";
 
 interface TransferJson {
   uploaded: Record<string, number>;
@@ -26,17 +32,7 @@ describe("push, pull and sync through a directory remote, from the CLI", () => {
     const theirs = await seedBuild(there, "cli-theirs", 1000);
     await there.close();
     for (const registry of [here.paths.root, there.paths.root]) {
-      const added = await runCli([
-        "--registry",
-        registry,
-        "remote",
-        "add",
-        "shared",
-        "--backend",
-        "local",
-        "--path",
-        remoteDirectory,
-      ]);
+      const added = await addDirectoryRemote(registry, "shared", remoteDirectory);
       expect(added.code, added.stderr).toBe(0);
     }
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import S3rver from "s3rver";
 import type { BenchmarkRecord, BuildRecord } from "../../src/registry/records.js";
 import { initWorkspace, type Workspace } from "../../src/workspace.js";
-import { temporaryDirectory } from "../helpers/cli.js";
+import { type CliResult, runCli, temporaryDirectory } from "../helpers/cli.js";
 
 /** Registries and remotes for the remote tests, built by code: no model runtime needed. */
 
@@ -74,6 +74,16 @@ export async function seedBenchmark(workspace: Workspace, buildId: string, seed:
   };
   await workspace.registry.transaction((tx) => workspace.registry.benchmarks.insert(record, tx));
   return record;
+}
+
+/** `mlbuild remote add NAME --backend local --path DIRECTORY` on a registry, through the CLI. */
+export function addDirectoryRemote(
+  registry: string,
+  name: string,
+  directory: string,
+): Promise<CliResult> {
+  const args = ["remote", "add", name, "--backend", "local", "--path", directory];
+  return runCli(["--registry", registry, ...args]);
 }
 
 export async function tagBuild(workspace: Workspace, name: string, buildId: string) {

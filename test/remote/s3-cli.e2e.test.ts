@@ -9,6 +9,7 @@ import { S3Remote } from "../../src/remote/s3-remote.js";
 import { openWorkspace } from "../../src/workspace.js";
 import { cliPath, parseJson, runCli, snapshotTree, temporaryDirectory } from "../helpers/cli.js";
 import {
+  addDirectoryRemote,
   freshWorkspace,
   type S3Server,
   s3Credentials,
@@ -261,21 +262,7 @@ describe("remote configuration", () => {
     async () => {
       const registry = await emptyRegistry();
       const directory = temporaryDirectory("mlbuild-remote-dir-");
-      expect(
-        (
-          await runCli([
-            "--registry",
-            registry,
-            "remote",
-            "add",
-            "shared",
-            "--backend",
-            "local",
-            "--path",
-            directory,
-          ])
-        ).code,
-      ).toBe(0);
+      expect((await addDirectoryRemote(registry, "shared", directory)).code).toBe(0);
       await addS3Remote(registry, "p");
       const listed = parseJson<Array<{ name: string; default: boolean }>>(
         await runCli(["--registry", registry, "--json", "remote", "list"]),
@@ -298,17 +285,7 @@ describe("remote configuration", () => {
         "/tmp",
       ]);
       expect(bad.code).toBe(2);
-      const duplicate = await runCli([
-        "--registry",
-        registry,
-        "remote",
-        "add",
-        "shared",
-        "--backend",
-        "local",
-        "--path",
-        "/tmp",
-      ]);
+      const duplicate = await addDirectoryRemote(registry, "shared", "/tmp");
       expect(duplicate.code).toBe(2);
       expect(duplicate.stderr).toContain("already exists");
       expect(snapshotTree(registry)).toEqual(before);
