@@ -11,23 +11,19 @@
  * With dist/ built the harness's child runs compiled JavaScript, as users run it.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
-import type * as BenchmarkModule from "../src/bench/benchmark.js";
-import type * as BuildModule from "../src/build/build.js";
 import { writeFixture } from "../src/onnx/fixtures.js";
 import { median } from "../src/stats/descriptive.js";
-import type * as WorkspaceModule from "../src/workspace.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const compiled = existsSync(path.join(root, "dist/bench/benchmark.js"));
-const modules = compiled ? "../dist" : "../src";
-const { runBenchmark } = (await import(`${modules}/bench/benchmark.js`)) as typeof BenchmarkModule;
-const { buildModel } = (await import(`${modules}/build/build.js`)) as typeof BuildModule;
-const { initWorkspace } = (await import(`${modules}/workspace.js`)) as typeof WorkspaceModule;
+import {
+  buildModel,
+  compiled,
+  initWorkspace,
+  repositoryRoot,
+  runBenchmark,
+} from "./harness-modules.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "5" } } });
 const rounds = Number(values.rounds);
@@ -47,7 +43,7 @@ const cases: Case[] = [
 ];
 
 async function bareLoop(model: string, testCase: Case): Promise<number[]> {
-  const script = path.join(root, "bench/bare-run-loop.ts");
+  const script = path.join(repositoryRoot, "bench/bare-run-loop.ts");
   const { stdout } = await promisify(execFile)(
     process.execPath,
     [
@@ -57,7 +53,7 @@ async function bareLoop(model: string, testCase: Case): Promise<number[]> {
       model,
       ...[testCase.runs, testCase.warmup, testCase.batch].map(String),
     ],
-    { cwd: root, maxBuffer: 64 * 2 ** 20 },
+    { cwd: repositoryRoot, maxBuffer: 64 * 2 ** 20 },
   );
   return JSON.parse(stdout) as number[];
 }

@@ -11,26 +11,16 @@
  *
  *   npm run build && node --import tsx bench/concurrency.ts [--rounds 3]
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as ort from "onnxruntime-node";
-import type * as BenchmarkModule from "../src/bench/benchmark.js";
-import type * as BuildModule from "../src/build/build.js";
 import { writeFixture } from "../src/onnx/fixtures.js";
 import { median } from "../src/stats/descriptive.js";
-import type * as WorkspaceModule from "../src/workspace.js";
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const compiled = existsSync(path.join(root, "dist/bench/benchmark.js"));
-const modules = compiled ? "../dist" : "../src";
-const { runBenchmark } = (await import(`${modules}/bench/benchmark.js`)) as typeof BenchmarkModule;
-const { buildModel } = (await import(`${modules}/build/build.js`)) as typeof BuildModule;
-const { initWorkspace } = (await import(`${modules}/workspace.js`)) as typeof WorkspaceModule;
+import { buildModel, compiled, initWorkspace, runBenchmark } from "./harness-modules.js";
 
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "3" } } });
 const rounds = Number(values.rounds);
