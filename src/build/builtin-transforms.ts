@@ -10,24 +10,8 @@ import { quantizeDynamic } from "../onnx/transforms/int8-dynamic.js";
 import type { JsonObject } from "../registry/records.js";
 import type { OptimizationLevel } from "./optimize.js";
 import { quantizeStaticWithCalibration } from "./static-quantization.js";
-import type { Transform, TransformInput, TransformOutput } from "./transforms.js";
-
-/** The options `build` accepts for transforms, as stored in `config.transformOptions`. */
-export interface TransformOptions {
-  keepIoTypes: boolean;
-  perTensor: boolean;
-  calibrationMethod: "minmax" | "percentile";
-  allowNoop: boolean;
-}
-
-export function readTransformOptions(options: JsonObject): TransformOptions {
-  return {
-    keepIoTypes: options.keepIoTypes !== false,
-    perTensor: options.perTensor === true,
-    calibrationMethod: options.calibrationMethod === "percentile" ? "percentile" : "minmax",
-    allowNoop: options.allowNoop === true,
-  };
-}
+import { readTransformOptions } from "./transform-options.js";
+import type { Transform, TransformInput, TransformOutput } from "./transform-types.js";
 
 /** Runs a proto-to-proto transform; an unexpected exception is a tool failure (exit 4). */
 function protoTransform(

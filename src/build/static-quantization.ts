@@ -13,9 +13,9 @@ import {
 import { exposeValues } from "../onnx/transforms/expose.js";
 import { quantizeStatic, staticQuantizationTargets } from "../onnx/transforms/int8-static.js";
 import type { JsonObject } from "../registry/records.js";
-import type { TransformOptions } from "./builtin-transforms.js";
 import { ModelRunner } from "./model-runner.js";
 import type { InputSamples } from "./samples.js";
+import type { TransformOptions } from "./transform-options.js";
 
 async function collectRanges(
   model: ModelProto,

@@ -6,9 +6,9 @@
 import type { LoadedModel } from "../onnx/model.js";
 import type { JsonObject } from "../registry/records.js";
 import { type AccuracyRecord, measureAccuracy } from "./accuracy.js";
-import { readTransformOptions } from "./builtin-transforms.js";
 import type { Quantization } from "./identity.js";
 import { calibrationSamples, type InputSamples, randomSamples } from "./samples.js";
+import { readTransformOptions } from "./transform-options.js";
 
 export interface TransformRequest {
   quantize?: Quantization;
