@@ -64,7 +64,7 @@ async function runIn(
     const elemType =
       declared?.type?.value.case === "tensorType" ? declared.type.value.value.elemType : 1;
     if (elemType === 10) {
-      const { toFloat16Bits } = await import("../src/onnx/float16.js");
+      const { toFloat16Bits } = await import("../src/runtime/float16.js");
       feeds[tensor.name] = new ort.Tensor(
         "float16",
         toFloat16Bits(tensor.data as Float32Array),

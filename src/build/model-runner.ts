@@ -4,9 +4,9 @@
  * compare or collect values this way.
  */
 import { dtypeName } from "../onnx/dtypes.js";
-import { fromFloat16Bits, toFloat16Bits } from "../onnx/float16.js";
 import { decodeModel } from "../onnx/proto.js";
 import { declaredElementType } from "../onnx/transforms/value-types.js";
+import { fromFloat16Bits, toFloat16Bits } from "../runtime/float16.js";
 import type { InputTensor } from "../runtime/inputs.js";
 import {
   createSession,

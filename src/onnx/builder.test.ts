@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from "../runtime/float16.js";
 import {
   boolTensor,
   elementCount,
@@ -18,7 +19,6 @@ import {
   dtypeNames,
   tensorByteLength,
 } from "./dtypes.js";
-import { FLOAT16_MAX, float16BitsToFloat32, float32ToFloat16Bits } from "./float16.js";
 import { decodeModel, encodeModel, TensorProto_DataType } from "./proto.js";
 import { describeValue } from "./summary.js";
 import { decodeTensorValues, inlineTensorBytes } from "./tensor-data.js";

@@ -3,9 +3,10 @@
  * fixture generator and the graph transforms (fp16, int8) both build protos through these, so
  * every model mlbuild writes follows the same conventions.
  */
+
+import { toFloat16Bits } from "../runtime/float16.js";
 import { type AttributeValue, makeAttribute } from "./attributes.js";
 import { tensorByteLength } from "./dtypes.js";
-import { toFloat16Bits } from "./float16.js";
 import {
   create,
   type GraphProto,

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromFloat16Bits } from "../runtime/float16.js";
 import {
   buildFixture,
   fixtureNames,
@@ -12,7 +13,6 @@ import {
   makeTransformerBlock,
   writeFixture,
 } from "./fixtures.js";
-import { fromFloat16Bits } from "./float16.js";
 import { loadModelBuffer, loadModelFile } from "./model.js";
 import { encodeModel, type ModelProto } from "./proto.js";
 import { concreteShape, makeRandomInputs } from "./random-inputs.js";

@@ -3,8 +3,8 @@
  * them. Fixture tests and fixture timing use these; a benchmark can too when no inputs are given.
  */
 import { UsageError } from "../errors.js";
+import { toFloat16Bits } from "../runtime/float16.js";
 import { SeededRandom } from "./fixtures/random.js";
-import { toFloat16Bits } from "./float16.js";
 import type { TensorSignature } from "./summary.js";
 
 export type InputData =

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { toFloat16Bits } from "../onnx/float16.js";
+import { toFloat16Bits } from "./float16.js";
 import { readNpy } from "./npy.js";
 import {
   allocate,

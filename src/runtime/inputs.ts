@@ -7,8 +7,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../errors.js";
-import { toFloat16Bits } from "../onnx/float16.js";
 import { createRng, type Rng } from "../stats/random.js";
+import { toFloat16Bits } from "./float16.js";
 import { readInputFile } from "./input-files.js";
 import {
   allocate,

@@ -3,8 +3,9 @@
  * clamped to ±65504 (not turned into infinities), and non-zero values below float16's smallest
  * subnormal become zero.
  */
+
+import { FLOAT16_MAX, float32ToFloat16Bits } from "../../runtime/float16.js";
 import { makeTensor } from "../builder.js";
-import { FLOAT16_MAX, float32ToFloat16Bits } from "../float16.js";
 import { type TensorProto, TensorProto_DataType } from "../proto.js";
 import { floatValues } from "./graph-edit.js";
 
