@@ -18,10 +18,13 @@ export function checkCount(name: string, value: number | undefined, minimum: num
   }
 }
 
-/** The build's artifact must be in this store, intact: a pulled record may lack it. */
+/**
+ * The build's artifact must be in this store, intact: a pulled record may lack it. Objects are
+ * content-addressed, so the bytes here serve whatever the record's location says (`local`, this
+ * host's `cache:HOST` on a shared registry, or a remote it was also uploaded to).
+ */
 export async function checkArtifact(workspace: Workspace, build: BuildRecord): Promise<void> {
-  if (build.artifactLocation === "local" && (await workspace.store.verify(build.artifactHash)))
-    return;
+  if (await workspace.store.verify(build.artifactHash)) return;
   throw new UsageError(
     "ARTIFACT_MISSING",
     `The artifact of build ${build.buildId.slice(0, 12)} is not in the local store`,

@@ -45,6 +45,15 @@ describe("choosing the PostgreSQL registry from the command line", () => {
       const log = await runCli(["--registry-url", scratch.url, "log", "--json"], { cwd: other });
       expect(log.code, log.stderr).toBe(0);
       expect(parseJson<Array<{ build_id: string }>>(log)[0].build_id).toBe(build.buildId);
+
+      // The artifact sits in this host's cache, which benchmarking reads like a local store.
+      const measured = await runCli(["benchmark", build.buildId, "--runs", "10", "--json"], {
+        cwd,
+        env,
+      });
+      expect(measured.code, measured.stderr).toBe(0);
+      const shown = await runCli(["show", build.buildId, "--json"], { cwd, env });
+      expect(parseJson<{ benchmark_count: number }>(shown).benchmark_count).toBe(1);
     },
   );
 
