@@ -11,12 +11,13 @@
  *    with the candidate shifted by 0, 2, 5, 10 and 20%, through the same sequential plan.
  * 4. Speed: the median time to a verdict over the live compares.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { ProcessPair } from "../src/gates/comparison.js";
-import { compareSequentially } from "../src/gates/sequential-compare.js";
+import type * as SequentialCompare from "../src/gates/sequential-compare.js";
 import { makeMlp } from "../src/onnx/fixtures.js";
 import { saveModel } from "../src/onnx/model.js";
 import { prepareInputs } from "../src/runtime/inputs.js";
@@ -24,6 +25,13 @@ import type { PairedModel } from "../src/runtime/paired-child.js";
 import { parseTarget } from "../src/runtime/targets.js";
 import { estimateRatio, sequentialPlan, type Verdict } from "../src/stats/ratio.js";
 import { simulateVerdicts } from "../src/stats/simulate.js";
+
+// The paired child is spawned beside the module that drives it: take the compiled one when it is
+// built, so the child runs as users run it (under tsx it starts slower and differently).
+const compiled = existsSync(new URL("../dist/gates/sequential-compare.js", import.meta.url));
+const { compareSequentially } = (await import(
+  compiled ? "../dist/gates/sequential-compare.js" : "../src/gates/sequential-compare.js"
+)) as typeof SequentialCompare;
 
 const { values } = parseArgs({
   options: {
@@ -131,6 +139,7 @@ async function main(): Promise<void> {
     const heavier = await writeModel(directory, "mlp-wider", [1100, 1100]);
     console.log(
       `machine: ${os.cpus()[0]?.model} x${os.cpus().length}, load ${os.loadavg()[0].toFixed(1)}; ` +
+        `${compiled ? "compiled" : "tsx"} child; ` +
         `trials ${trials}, budget ${budgetSeconds} s, threshold ${thresholdPct}%`,
     );
 
