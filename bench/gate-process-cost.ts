@@ -10,13 +10,23 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { runPairedProcess } from "../dist/gates/paired-measurement.js";
-import { defaultMeasurement } from "../dist/gates/sequential-compare.js";
+import type * as PairedMeasurement from "../src/gates/paired-measurement.js";
+import type * as SequentialCompare from "../src/gates/sequential-compare.js";
 import { makeMlp } from "../src/onnx/fixtures.js";
 import { saveModel } from "../src/onnx/model.js";
 import { prepareInputs } from "../src/runtime/inputs.js";
 import { parseTarget } from "../src/runtime/targets.js";
 import { median } from "../src/stats/descriptive.js";
+
+// The compiled modules, so the child runs as the CLI runs it; loaded by path at run time so the
+// type check does not need dist/ to exist.
+const distribution = "../dist/gates";
+const { runPairedProcess } = (await import(
+  `${distribution}/paired-measurement.js`
+)) as typeof PairedMeasurement;
+const { defaultMeasurement } = (await import(
+  `${distribution}/sequential-compare.js`
+)) as typeof SequentialCompare;
 
 const { values } = parseArgs({
   options: {
