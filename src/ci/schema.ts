@@ -6,17 +6,11 @@
  */
 import { z } from "zod";
 import { limitsFileSchema } from "../gates/limits.js";
+import { compareMetricNames } from "../gates/metrics.js";
 
 export const quantizations = ["fp32", "fp16", "int8", "int8-static"] as const;
-export const compareMetrics = [
-  "p50",
-  "p95",
-  "p99",
-  "mean",
-  "throughput",
-  "memory",
-  "size",
-] as const;
+/** The metrics `compare` can gate on, as `gates/metrics.ts` defines them. */
+export const compareMetrics = compareMetricNames;
 
 const limitsSection = limitsFileSchema.shape.limits.describe(
   "Limits checked on each build: max-p95: 10, or max-memory: { value: 200, severity: warn }",

@@ -5,21 +5,15 @@
  */
 import { headlineOf } from "../build/history.js";
 import { UsageError } from "../errors.js";
+import { type CompareMetricName, compareMetricNames } from "../gates/metrics.js";
 import type { BuildRecord } from "../registry/records.js";
 import type { Registry } from "../registry/registry.js";
 import { detectChangePoints } from "../stats/change-points.js";
 import type { HistoryPoint, MetricHistory } from "./types.js";
 
-export const historyMetrics = [
-  "p50",
-  "p95",
-  "p99",
-  "mean",
-  "throughput",
-  "memory",
-  "size",
-] as const;
-export type HistoryMetric = (typeof historyMetrics)[number];
+/** A history follows any metric `compare` can gate on. */
+export const historyMetrics = compareMetricNames;
+export type HistoryMetric = CompareMetricName;
 
 const units: Record<HistoryMetric, string> = {
   p50: "ms",
