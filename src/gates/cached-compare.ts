@@ -64,7 +64,8 @@ async function storedPairs(
     if (!request.allowTestbedMismatch) {
       throw new UsageError(
         "TESTBED_MISMATCH",
-        `The stored benchmarks of the baseline come from testbed ${elsewhere[0].testbedHash.slice(0, 12)}, ` +
+        "The stored benchmarks of the baseline come from testbed " +
+          `${elsewhere[0].testbedHash.slice(0, 12)}, ` +
           `the candidate's from ${testbedHash.slice(0, 12)}: their latencies are not comparable`,
         {
           hint:

@@ -101,10 +101,10 @@ async function compareFresh(
       ...request.measurement,
       batch: batchOf(candidate, candidateModel, request.inputs),
     },
-    onProcess: (done, decision) =>
-      request.onProgress?.(
-        `measured ${done} paired processes${decision ? ` (look ${decision.look}: ${decision.verdict})` : ""}`,
-      ),
+    onProcess: (done, decision) => {
+      const look = decision ? ` (look ${decision.look}: ${decision.verdict})` : "";
+      request.onProgress?.(`measured ${done} paired processes${look}`);
+    },
   });
   if (outcome.budgetExhausted && request.metric !== "size") {
     warnings.push(

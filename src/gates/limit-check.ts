@@ -45,7 +45,8 @@ function format(value: number): string {
 
 function messageOf(limit: Limit, status: CheckStatus, estimate: Estimate | null): string {
   const { gate } = limit;
-  const bound = `${gate.kind === "max" ? "≤" : "≥"} ${format(limit.value)}${gate.unit ? ` ${gate.unit}` : ""}`;
+  const unit = gate.unit ? ` ${gate.unit}` : "";
+  const bound = `${gate.kind === "max" ? "≤" : "≥"} ${format(limit.value)}${unit}`;
   if (status === "not-measured") {
     return gate.source === "accuracy"
       ? `${gate.metric} was not recorded for this build (build with --quantize to check accuracy)`
@@ -79,7 +80,10 @@ export function checkLimit(limit: Limit, estimate: Estimate | null, exact: boole
   };
 }
 
-/** Overall status: a failed error-severity check fails; one left undecided (or unmeasured) is inconclusive. */
+/**
+ * Overall status: a failed error-severity check fails; one left undecided (or unmeasured) is
+ * inconclusive.
+ */
 export function overallStatus(checks: readonly LimitCheck[]): "pass" | "fail" | "inconclusive" {
   const gating = checks.filter((check) => check.severity === "error");
   if (gating.some((check) => check.status === "fail")) return "fail";

@@ -81,7 +81,9 @@ describe("markdown", () => {
 });
 
 describe("junit", () => {
-  it("has one test case per gate: an error limit fails, a warn limit passes with its message", () => {
+  const title =
+    "has one test case per gate: an error limit fails, a warn limit passes with its message";
+  it(title, () => {
     const xml = renderJunit(
       report([
         entry("m", [

@@ -15,19 +15,30 @@ import { formatNumber, gateRows, percentileRows, verdictOf } from "./rows.js";
 import type { GateRow, Report, ReportBuild, ReportEntry } from "./types.js";
 
 const style = `
-body { font: 14px/1.45 system-ui, sans-serif; color: #111827; margin: 2rem auto; max-width: 980px; padding: 0 1rem; }
-h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #e5e7eb; }
+body {
+  font: 14px/1.45 system-ui, sans-serif; color: #111827;
+  margin: 2rem auto; max-width: 980px; padding: 0 1rem;
+}
+h1 { font-size: 1.5rem; margin-bottom: .25rem; }
+h2 { font-size: 1.2rem; margin-top: 2.5rem; border-bottom: 1px solid #e5e7eb; }
 .muted { color: #6b7280; } code { font-size: 12px; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
-th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+th, td {
+  text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e5e7eb; vertical-align: top;
+}
 th { background: #f9fafb; }
 .verdict { font-weight: 600; border-radius: 4px; padding: 0 .4rem; }
 .pass, .no-change, .improvement, .measured { background: #dcfce7; color: #166534; }
 .fail, .regression, .error { background: #fee2e2; color: #991b1b; }
 .warn, .inconclusive, .not-measured, .skipped { background: #fef3c7; color: #92400e; }
 figure.chart { margin: 1rem 0; } figure.chart svg { max-width: 100%; height: auto; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; } dt { color: #6b7280; } dd { margin: 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
+dt { color: #6b7280; } dd { margin: 0; }
 `;
+
+/** Nothing may be fetched: the report is one self-contained file. */
+const contentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+const unitsNote = "Latencies in ms; intervals are 95% unless the table says otherwise.";
 
 function verdictBadge(verdict: string): string {
   const safe = escapeHtml(verdict);
@@ -112,13 +123,13 @@ export async function renderHtml(report: Report): Promise<string> {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy}">
 <title>${escapeHtml(report.title)}</title>
 <style>${style}</style>
 </head>
 <body>
 <h1>${escapeHtml(report.title)} ${verdict}</h1>
-<p class="muted">Generated ${escapeHtml(report.generated_at)} by mlbuild. Latencies in ms; intervals are 95% unless the table says otherwise.</p>
+<p class="muted">Generated ${escapeHtml(report.generated_at)} by mlbuild. ${unitsNote}</p>
 ${gateTable(rows)}
 ${warnings ? `<ul class="warnings">${warnings}</ul>` : ""}
 ${sections.join("\n")}

@@ -31,11 +31,11 @@ function outcome(row: GateRow): string {
 }
 
 function testCase(row: GateRow): string {
-  const name = escapeXml(
-    `${row.gate}: ${row.requirement}, got ${row.value}${row.interval === "-" ? "" : ` ${row.interval}`}`,
-  );
+  const interval = row.interval === "-" ? "" : ` ${row.interval}`;
+  const name = escapeXml(`${row.gate}: ${row.requirement}, got ${row.value}${interval}`);
   const body = outcome(row);
-  const open = `    <testcase classname="${escapeXml(`mlbuild.${row.entry}`)}" name="${name}" time="0"`;
+  const className = escapeXml(`mlbuild.${row.entry}`);
+  const open = `    <testcase classname="${className}" name="${name}" time="0"`;
   return body ? `${open}>${body}</testcase>` : `${open}/>`;
 }
 
@@ -48,8 +48,9 @@ export function renderJunit(report: Report): string {
     const errors = own.filter((row) => row.verdict === "inconclusive").length;
     const skipped = own.filter((row) => ["not-measured", "skipped"].includes(row.verdict)).length;
     return [
-      `  <testsuite name="${escapeXml(entry.label)}" tests="${own.length}" failures="${failures}" ` +
-        `errors="${errors}" skipped="${skipped}" timestamp="${escapeXml(report.generated_at)}">`,
+      `  <testsuite name="${escapeXml(entry.label)}" tests="${own.length}" ` +
+        `failures="${failures}" errors="${errors}" skipped="${skipped}" ` +
+        `timestamp="${escapeXml(report.generated_at)}">`,
       ...own.map(testCase),
       "  </testsuite>",
     ].join("\n");
@@ -58,7 +59,8 @@ export function renderJunit(report: Report): string {
   const errors = rows.filter((row) => row.verdict === "inconclusive").length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(report.title)}" tests="${rows.length}" failures="${failures}" errors="${errors}">`,
+    `<testsuites name="${escapeXml(report.title)}" tests="${rows.length}" ` +
+      `failures="${failures}" errors="${errors}">`,
     ...suites,
     "</testsuites>",
     "",

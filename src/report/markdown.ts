@@ -41,7 +41,8 @@ function rowLine(row: GateRow): string {
 function headline(report: Report, gated: boolean): string {
   if (!gated) return `### mlbuild: ${escapeMarkdownCell(report.title)}`;
   const verdict = verdictOf(report);
-  return `### ${verdictIcons[verdict] ?? ""} mlbuild: ${verdict} — ${escapeMarkdownCell(report.title)}`;
+  const icon = verdictIcons[verdict] ?? "";
+  return `### ${icon} mlbuild: ${verdict} — ${escapeMarkdownCell(report.title)}`;
 }
 
 /** Failing rows first, then undecided ones, so truncation drops the passing ones. */

@@ -53,7 +53,8 @@ function comparisonRow(entry: ReportEntry, comparison: MetricComparison): GateRo
       comparison.confidence === 1 ? "exact" : `[${formatPercent(lower)}, ${formatPercent(upper)}]`,
     verdict: comparison.verdict,
     failing: comparison.verdict === "regression",
-    message: `${comparison.verdict}: ${formatPercent(comparison.change_pct)} (${comparison.method})`,
+    message:
+      `${comparison.verdict}: ${formatPercent(comparison.change_pct)} ` + `(${comparison.method})`,
   };
 }
 

@@ -105,7 +105,10 @@ export interface GateRow {
   requirement: string;
   value: string;
   interval: string;
-  /** pass | fail | warn | inconclusive | not-measured | regression | improvement | no-change | skipped */
+  /**
+   * pass | fail | warn | inconclusive | not-measured | regression | improvement | no-change |
+   * skipped
+   */
   verdict: string;
   /** Whether this row fails the run. */
   failing: boolean;

@@ -130,7 +130,8 @@ async function timeBlock(live: LiveSession, runs: number): Promise<void> {
  * library pages), which would otherwise be charged to whichever model is created first.
  */
 const primerModel = Buffer.from(
-  "CAgSB21sYnVpbGQaADIAOkcKHgoBeBIBeRoKSWRlbnRpdHlfMCIISWRlbnRpdHk6ABIBcFIAWg8KAXgSCgoICAESBAoCCAFiDwoBeRIKCggIARIECgIIAUIECgAQEQ==",
+  "CAgSB21sYnVpbGQaADIAOkcKHgoBeBIBeRoKSWRlbnRpdHlfMCIISWRlbnRpdHk6ABIBcFIAWg8KAXgSCgoICAESBAoC" +
+    "CAFiDwoBeRIKCggIARIECgIIAUIECgAQEQ==",
   "base64",
 );
 

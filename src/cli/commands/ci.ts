@@ -29,7 +29,8 @@ function render(output: Output, report: Report, rows: GateRow[], files: string[]
   const errors = report.entries.flatMap((entry) =>
     entry.error
       ? [
-          `  ${entry.label}: ${entry.error.message}${entry.error.hint ? ` (${entry.error.hint})` : ""}`,
+          `  ${entry.label}: ${entry.error.message}` +
+            (entry.error.hint ? ` (${entry.error.hint})` : ""),
         ]
       : [],
   );

@@ -40,6 +40,11 @@ function formatPercent(value: number): string {
   return `${value >= 0 ? "+" : ""}${value.toFixed(1)}%`;
 }
 
+/** A build's short ID and name, as the table header shows them. */
+function describeSide(side: { build_id: string; name: string | null }): string {
+  return `${shortId(side.build_id)}${side.name ? `, ${side.name}` : ""}`;
+}
+
 function intervalText(comparison: MetricComparison): string {
   const [lower, upper] = comparison.interval_pct;
   if (comparison.confidence === 1) return "exact";
@@ -71,8 +76,8 @@ export function renderComparison(
     gated && gated.confidence < 1 ? `${(gated.confidence * 100).toFixed(1)}% ` : "";
   const header = ["METRIC", "BASELINE", "CANDIDATE", "CHANGE", `${confidence}INTERVAL`, "VERDICT"];
   const lines = [
-    `baseline  ${result.baseline.ref} (${shortId(result.baseline.build_id)}${result.baseline.name ? `, ${result.baseline.name}` : ""})`,
-    `candidate ${result.candidate.ref} (${shortId(result.candidate.build_id)}${result.candidate.name ? `, ${result.candidate.name}` : ""})`,
+    `baseline  ${result.baseline.ref} (${describeSide(result.baseline)})`,
+    `candidate ${result.candidate.ref} (${describeSide(result.candidate)})`,
     "",
     renderTable(header, rows, { align: ["left", "right", "right", "right", "right", "left"] }),
     "",

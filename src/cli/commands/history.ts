@@ -31,7 +31,8 @@ function render(output: Output, history: MetricHistory): string {
       align: ["right", "left", "left", "left", "right", "left"],
     }),
     "",
-    `${history.change_points.length} change point${history.change_points.length === 1 ? "" : "s"}; method: ${history.method}`,
+    `${history.change_points.length} change point${history.change_points.length === 1 ? "" : "s"}` +
+      `; method: ${history.method}`,
   ];
   if (history.points.some((point) => point.value === null)) {
     lines.push("  - : the build has no stored benchmark (run `mlbuild benchmark BUILD`)");

@@ -20,7 +20,8 @@ export function registerReport(program: Command): void {
   program
     .command("report")
     .description(
-      "render stored results: one REF's benchmark, or BASELINE CANDIDATE compared (md, html, json, junit)",
+      "render stored results: one REF's benchmark, or BASELINE CANDIDATE compared " +
+        "(md, html, json, junit)",
     )
     .argument("<refs...>", "one build or tag; or a baseline and a candidate")
     .option("--format <format>", formats.join("|"), oneOf(formats), "md")
