@@ -1,7 +1,7 @@
 /**
- * Options `validate` and `compare` share: what the model is fed (the same flags and checks as
- * `benchmark`, through runtime/inputs.ts) so a model with symbolic dims is gated at the shapes
- * it serves.
+ * What a measured model is fed (`--batch`, `--shape`, `--inputs`, `--threads`, `--seed`, checked
+ * by runtime/inputs.ts), shared by `benchmark`, `validate` and `compare` so a model with symbolic
+ * dims is measured and gated at the shapes it serves; plus the per-process options of the gates.
  */
 import type { Command } from "commander";
 import type { InputChoice } from "../gates/paired-measurement.js";
@@ -18,7 +18,7 @@ export interface InputFlags {
   processRuns?: number;
 }
 
-export function addInputOptions(command: Command): Command {
+export function addFeedOptions(command: Command): Command {
   return command
     .option("--batch <n>", "the first symbolic dimension of every input", positiveInteger)
     .option(
@@ -29,7 +29,11 @@ export function addInputOptions(command: Command): Command {
     )
     .option("--inputs <dir>", "a folder of NAME.npy or NAME.json files, one per input")
     .option("--threads <n>", "intra-op threads (overrides the target's)", positiveInteger)
-    .option("--seed <n>", "seed of the random inputs", nonNegativeInteger, 0)
+    .option("--seed <n>", "seed of the random inputs", nonNegativeInteger, 0);
+}
+
+export function addInputOptions(command: Command): Command {
+  return addFeedOptions(command)
     .option(
       "--process-time <duration>",
       "time measured in each process, at least (default 1s)",

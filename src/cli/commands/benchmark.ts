@@ -3,14 +3,9 @@ import type { BenchmarkResult } from "../../bench/benchmark.js";
 import type { PercentileEstimate } from "../../bench/summary.js";
 import type { BenchmarkProgress } from "../../runtime/benchmark-child.js";
 import { action } from "../context.js";
+import { addFeedOptions } from "../gate-options.js";
 import type { Output } from "../output.js";
-import {
-  collect,
-  duration,
-  nonNegativeInteger,
-  positiveInteger,
-  positiveNumber,
-} from "../parse.js";
+import { duration, nonNegativeInteger, positiveInteger, positiveNumber } from "../parse.js";
 import { shortId } from "../table.js";
 
 interface BenchmarkFlags {
@@ -96,7 +91,7 @@ function jsonDocument(result: BenchmarkResult): Record<string, unknown> {
 }
 
 export function registerBenchmark(program: Command): void {
-  program
+  const command = program
     .command("benchmark")
     .description("measure a build's latency, throughput and memory in a fresh process")
     .argument("<ref>", "a tag, a build ID or a unique prefix of one")
@@ -106,19 +101,10 @@ export function registerBenchmark(program: Command): void {
       positiveInteger,
     )
     .option("--warmup <n>", "warm-up runs, kept apart", nonNegativeInteger, 20)
-    .option("--duration <time>", "stop after this long (10s, 500ms, 2m), or at --runs", duration)
-    .option("--batch <n>", "the first symbolic dimension of every input", positiveInteger)
-    .option(
-      "--shape <name=dims>",
-      "an input's shape, e.g. images=1x3x224x224 (repeatable)",
-      collect,
-      [],
-    )
-    .option("--inputs <dir>", "a folder of NAME.npy or NAME.json files, one per input")
+    .option("--duration <time>", "stop after this long (10s, 500ms, 2m), or at --runs", duration);
+  addFeedOptions(command)
     .option("--concurrency <n>", "runs kept in flight at once", positiveInteger, 1)
-    .option("--threads <n>", "intra-op threads (overrides the target's)", positiveInteger)
     .option("--timeout <seconds>", "stop the measurement after this long", positiveNumber, 600)
-    .option("--seed <n>", "seed of the random inputs", nonNegativeInteger, 0)
     .action(
       action(async (context, reference: string, flags: BenchmarkFlags) => {
         const { runBenchmark } = await import("../../bench/benchmark.js");
